@@ -1,0 +1,66 @@
+"""The knobs of one run. ``--quick`` shrinks everything so CI can run it as a smoke test."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# Server on core 0, load generator on core 1 (see docs/benchmarks.md, "Method").
+SERVER_CPU = 0
+LOAD_CPU = 1
+
+ALL_SCENARIOS = ("s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8")
+
+
+def parse_duration(text: str) -> float:
+    """``"5s"``, ``"500ms"``, ``"1m"`` or a bare number of seconds → seconds."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*", text)
+    if match is None:
+        raise ValueError(f"not a duration: {text!r} (try 5s, 500ms, 1m)")
+    value = float(match.group(1))
+    unit = match.group(2) or "s"
+    return value * {"ms": 0.001, "s": 1.0, "m": 60.0}[unit]
+
+
+@dataclass
+class RunConfig:
+    quick: bool = False
+    duration_s: float = 5.0
+    warmup_s: float = 1.0
+    rounds: int = 3
+    connections: int = 32
+    store_size: int = 100_000  # numbers behind S1/S2/S8
+    big_store_size: int = 1_000_000  # one WABA, for S3/S7
+    deep_page: int = 40_000
+    page_limit: int = 25
+    cold_starts: int = 5
+    sandbox_iterations: int = 50
+    flow_workers: int = 8  # concurrent add+verify flows in S4
+    postgres: bool = True
+    postgres_admin_url: str = "postgresql://postgres@127.0.0.1:5432/postgres"
+    postgres_db: str = "wanumbers_bench"
+    loadgen: str = "auto"  # auto | wrk | python
+    scenarios: tuple[str, ...] = ALL_SCENARIOS
+    write_docs: bool = True
+    keep_workdir: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @classmethod
+    def quick_mode(cls) -> RunConfig:
+        """Checks that the harness works end to end, not speed: finishes well under a minute."""
+        return cls(
+            quick=True,
+            duration_s=1.0,
+            warmup_s=0.0,
+            rounds=1,
+            store_size=1_000,
+            big_store_size=5_000,
+            cold_starts=1,
+            sandbox_iterations=5,
+            flow_workers=4,
+            postgres=False,
+        )
+
+    def deep_page_for(self, store: int) -> int:
+        """Page 40,000 needs 1M numbers at 25 a page; smaller stores use their last page."""
+        return max(1, min(self.deep_page, store // self.page_limit))

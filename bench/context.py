@@ -1,0 +1,105 @@
+"""What scenarios share within one run: config, temp dir, processes, seeded stores, servers.
+
+Stores and servers are created on first use and cached, so S1, S2, S7 and S8 reuse the
+same seeded databases instead of seeding again.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench import seed, service
+from bench.baseline import READY_PATH
+from bench.config import RunConfig
+from bench.databases import Database, create_postgres, postgres_unavailable, sqlite_database
+from bench.loadgen import LoadGenerator
+from bench.model import Skip
+from bench.procs import ManagedProcess, ProcessRegistry, free_port, server_cmd, wait_until_ok
+
+# Importable pieces each kind of scenario needs before it can start a server.
+SERVER_MODULES = ("wanumbers.cli:main", "wanumbers.server.storage.models:phone_numbers")
+# The ASGI server settings shared by the baseline and `wanumbers serve` (keep in sync).
+UVICORN_ARGS = ("--no-access-log", "--log-level", "warning")
+
+
+@dataclass
+class Store:
+    db: Database
+    tenant: service.Tenant
+    size: int
+    seed_s: float
+
+    def details_path(self, i: int) -> str:
+        return service.details_path(self.tenant.sid, seed.e164(i))
+
+
+@dataclass
+class Context:
+    config: RunConfig
+    workdir: Path
+    registry: ProcessRegistry
+    loadgen: LoadGenerator
+    notes: list[str] = field(default_factory=list)
+    _stores: dict[str, Store] = field(default_factory=dict)
+    _servers: dict[str, ManagedProcess] = field(default_factory=dict)
+    postgres_db: Database | None = None
+
+    def require_service(self) -> None:
+        missing = service.missing_piece(*SERVER_MODULES)
+        if missing:
+            raise Skip(missing)
+
+    def database(self, kind: str, name: str) -> Database:
+        if kind == "sqlite":
+            return sqlite_database(self.workdir, name)
+        if not self.config.postgres:
+            raise Skip("PostgreSQL not requested (quick mode; add --postgres)")
+        if self.postgres_db is None:
+            reason = postgres_unavailable(self.config.postgres_admin_url)
+            if reason:
+                raise Skip(reason)
+            self.postgres_db = create_postgres(self.config.postgres_admin_url, self.config.postgres_db)
+        return self.postgres_db
+
+    def store(self, kind: str, size: int) -> Store:
+        """A database with one account/WABA holding ``size`` CONNECTED numbers."""
+        key = f"{kind}-{size}"
+        if key not in self._stores:
+            self.require_service()
+            db = self.database(kind, key)
+            tenant = service.provision(db.url)
+            print(f"  seeding {size:,} numbers into {db.label} …", flush=True)
+            seconds = seed.seed_numbers(db, int(tenant.waba_id), size)
+            print(f"  seeded in {seconds:.1f}s", flush=True)
+            self._stores[key] = Store(db, tenant, size, seconds)
+        return self._stores[key]
+
+    def server(self, store: Store, workers: int = 1) -> ManagedProcess:
+        """``wanumbers serve`` on a free port for ``store``, pinned to the server core."""
+        key = f"{store.db.kind}-{store.size}-w{workers}"
+        if key not in self._servers:
+            port = free_port()
+            argv = server_cmd(service.serve_argv(port, store.db.url, workers))
+            proc = self.registry.start(f"wanumbers-{key}", argv, port=port)
+            wait_until_ok(proc, store.details_path(0), service.bsp_headers(store.tenant))
+            self._servers[key] = proc
+        return self._servers[key]
+
+    def baseline_server(self, name: str = "baseline") -> ManagedProcess:
+        if name not in self._servers:
+            self._servers[name] = start_baseline(self.registry, name)
+        return self._servers[name]
+
+
+def baseline_argv(port: int) -> list[str]:
+    argv = [sys.executable, "-m", "uvicorn", "bench.baseline:app"]
+    return [*argv, "--host", "127.0.0.1", "--port", str(port), *UVICORN_ARGS]
+
+
+def start_baseline(registry: ProcessRegistry, name: str) -> ManagedProcess:
+    port = free_port()
+    proc = registry.start(name, server_cmd(baseline_argv(port)), port=port)
+    wait_until_ok(proc, READY_PATH)
+    return proc

@@ -1,0 +1,41 @@
+"""The ``wanumbers`` command. Each group lives in its own module and is imported only when invoked,
+so ``wanumbers --help`` and ``wanumbers serve`` stay fast."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import click
+
+# command name -> "module:attribute"
+COMMANDS = {
+    "serve": "wanumbers.cli.serve:serve",
+    "accounts": "wanumbers.cli.admin:accounts",
+    "wabas": "wanumbers.cli.admin:wabas",
+    "tokens": "wanumbers.cli.admin:tokens",
+    "sim": "wanumbers.cli.sim:sim",
+    "numbers": "wanumbers.cli.numbers:numbers",
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, attribute = target.split(":")
+        try:
+            command: Any = getattr(importlib.import_module(module), attribute)
+        except ModuleNotFoundError:
+            return None
+        return command  # type: ignore[no-any-return]
+
+
+@click.group(cls=LazyGroup)
+@click.version_option(package_name="wanumbers")
+def main() -> None:
+    """Manage WhatsApp Business phone numbers: the service, the operator tools and the client."""

@@ -1,0 +1,92 @@
+"""Operator commands: accounts, WABAs and Graph access tokens. They work on the database directly, so
+the server may be running or not."""
+
+from __future__ import annotations
+
+import click
+
+from wanumbers.cli.common import (
+    database_option,
+    emit,
+    fail_on_domain_error,
+    json_option,
+    runtime_for,
+)
+from wanumbers.server.services import admin
+
+
+@click.group()
+def accounts() -> None:
+    """Create accounts and manage their API keys."""
+
+
+@accounts.command("create")
+@click.option("--name", required=True, help="Account name.")
+@click.option("--pod", type=click.Choice(["IN", "SG", "EU", "NA"]), default="IN", show_default=True)
+@database_option
+@json_option
+@fail_on_domain_error
+def create_account(name: str, pod: str, database_url: str, as_json: bool) -> None:
+    """Create an account; prints its SID and API key (shown this once only)."""
+    account, api_key = admin.create_account(runtime_for(database_url), name, pod)  # type: ignore[arg-type]
+    emit(
+        {"sid": account.sid, "api_key": api_key},
+        as_json,
+        lambda: click.echo(
+            f"SID:     {account.sid}\nAPI key: {api_key}\n(store the key now: it is not shown again)"
+        ),
+    )
+
+
+@accounts.command("rotate-key")
+@click.option("--sid", required=True)
+@database_option
+@json_option
+@fail_on_domain_error
+def rotate_key(sid: str, database_url: str, as_json: bool) -> None:
+    """Revoke the account's API keys and issue a new one."""
+    api_key = admin.rotate_api_key(runtime_for(database_url), sid)
+    emit(
+        {"sid": sid, "api_key": api_key},
+        as_json,
+        lambda: click.echo(f"New API key for {sid}: {api_key}\n(old keys no longer work)"),
+    )
+
+
+@click.group()
+def wabas() -> None:
+    """Create WhatsApp Business Accounts (WABAs) for an account."""
+
+
+@wabas.command("create")
+@click.option("--sid", required=True)
+@click.option(
+    "--api-version",
+    type=click.Choice(["v1", "v2"]),
+    default="v2",
+    show_default=True,
+    help="Kaleyra WA API version the WABA belongs to (routing differs).",
+)
+@database_option
+@json_option
+@fail_on_domain_error
+def create_waba(sid: str, api_version: str, database_url: str, as_json: bool) -> None:
+    """Create a WABA owned by the account."""
+    waba = admin.create_waba(runtime_for(database_url), sid, api_version)
+    emit({"waba_id": str(waba.id)}, as_json, lambda: click.echo(f"WABA id: {waba.id}"))
+
+
+@click.group()
+def tokens() -> None:
+    """Graph API access tokens."""
+
+
+@tokens.command("create")
+@click.option("--sid", required=True)
+@database_option
+@json_option
+@fail_on_domain_error
+def create_token(sid: str, database_url: str, as_json: bool) -> None:
+    """Issue a Graph access token that sees only this account's WABAs (shown once)."""
+    token = admin.create_access_token(runtime_for(database_url), sid)
+    emit({"access_token": token}, as_json, lambda: click.echo(f"Access token: {token}"))

@@ -1,0 +1,52 @@
+"""Helpers shared by the operator commands: options, runtime, output."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from wanumbers.server.domain.errors import DomainError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+database_option = click.option(
+    "--database-url",
+    envvar="WANUMBERS_DATABASE_URL",
+    default="sqlite:///./wanumbers.db",
+    show_default=True,
+    help="Store to work on (sqlite:///… or postgresql://…).",
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+
+
+def runtime_for(database_url: str) -> Any:
+    from wanumbers.server.bootstrap import build_runtime
+    from wanumbers.server.settings import Settings
+
+    return build_runtime(Settings(database_url=database_url))
+
+
+def emit(data: Any, as_json: bool, human: Callable[[], None]) -> None:
+    if as_json:
+        click.echo(json.dumps(data))
+    else:
+        human()
+
+
+def fail_on_domain_error(function: F) -> F:
+    """Operator mistakes (unknown SID, bad value) print one clear line and exit 1, not a traceback."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except DomainError as error:
+            click.echo(f"error: {error.detail}", err=True)
+            sys.exit(1)
+
+    wrapper.__name__ = function.__name__
+    wrapper.__doc__ = function.__doc__
+    return wrapper  # type: ignore[return-value]

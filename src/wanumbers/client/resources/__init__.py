@@ -1,0 +1,1 @@
+"""API operations described as ``Call`` objects (see ``_base``), one module per area."""

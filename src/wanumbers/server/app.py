@@ -1,0 +1,47 @@
+"""The ASGI app: mounts the surfaces over one runtime and owns the engine's lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.routing import BaseRoute
+
+from wanumbers.server.bootstrap import build_runtime
+from wanumbers.server.services.runtime import Runtime
+from wanumbers.server.settings import Settings
+from wanumbers.server.surfaces.kaleyra.routes import routes as kaleyra_routes
+
+
+def _routes() -> list[BaseRoute]:
+    routes: list[BaseRoute] = [*kaleyra_routes]
+    try:  # surfaces that are optional while the product grows register here
+        from wanumbers.server.surfaces.sim.routes import routes as sim_routes
+
+        routes += sim_routes
+    except ImportError:
+        pass
+    try:
+        from wanumbers.server.surfaces.graph.routes import routes as graph_routes
+
+        routes += graph_routes
+    except ImportError:
+        pass
+    return routes
+
+
+def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Starlette:
+    """The service. Pass ``runtime`` to share an already-built one (the in-process sandbox does)."""
+    settings = settings or Settings.from_env()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        if runtime is None:
+            app.state.runtime.engine.dispose()
+
+    app = Starlette(routes=_routes(), lifespan=lifespan)
+    app.state.settings = settings
+    app.state.runtime = runtime or build_runtime(settings)
+    return app

@@ -1,0 +1,104 @@
+"""Operator use cases: accounts, WABAs and credentials. Secrets are returned once and kept as digests."""
+
+from __future__ import annotations
+
+from wanumbers.server.domain.errors import DomainError, Reason
+from wanumbers.server.domain.identifiers import (
+    CredentialKind,
+    Pod,
+    digest_secret,
+    new_secret,
+)
+from wanumbers.server.domain.records import Account, Waba
+from wanumbers.server.services.runtime import Runtime
+from wanumbers.server.storage.uow import UnitOfWork
+
+
+def create_account(rt: Runtime, name: str, pod: Pod = "IN") -> tuple[Account, str]:
+    """A new account and its first API key (the only time the key is shown)."""
+    with rt.uow(write=True) as uow:
+        account = uow.accounts.create(
+            Account(
+                id=0,
+                sid=rt.ids.sid(pod),
+                name=name,
+                pod=pod,
+                business_id=rt.ids.numeric(16),
+                app_id=rt.ids.numeric(15),
+            ),
+            rt.clock.now(),
+        )
+        api_key = _issue(rt, uow, "api_key", account.id)
+        uow.commit()
+    return account, api_key
+
+
+def rotate_api_key(rt: Runtime, sid: str) -> str:
+    """Revoke every key of the account and issue a fresh one."""
+    with rt.uow(write=True) as uow:
+        account = _account(uow, sid)
+        uow.credentials.revoke_all("api_key", account.id, rt.clock.now())
+        api_key = _issue(rt, uow, "api_key", account.id)
+        uow.commit()
+    return api_key
+
+
+def add_api_key(rt: Runtime, sid: str) -> str:
+    """An extra key for the account; existing keys keep working."""
+    return _issue_for(rt, sid, "api_key")
+
+
+def create_access_token(rt: Runtime, sid: str) -> str:
+    return _issue_for(rt, sid, "access_token")
+
+
+def revoke_secret(rt: Runtime, kind: CredentialKind, secret: str) -> bool:
+    with rt.uow(write=True) as uow:
+        revoked = uow.credentials.revoke(kind, digest_secret(secret), rt.clock.now())
+        uow.commit()
+    return revoked
+
+
+def create_admin_token(rt: Runtime) -> str:
+    with rt.uow(write=True) as uow:
+        token = _issue(rt, uow, "admin", None)
+        uow.commit()
+    return token
+
+
+def create_waba(rt: Runtime, sid: str, api_version: str = "v2") -> Waba:
+    if api_version not in ("v1", "v2"):
+        raise DomainError(Reason.INVALID_PARAMETER, "api_version must be v1 or v2")
+    with rt.uow(write=True) as uow:
+        account = _account(uow, sid)
+        waba = uow.wabas.create(
+            Waba(id=rt.ids.numeric(15), account_id=account.id, api_version=api_version),
+            rt.clock.now(),
+        )
+        uow.commit()
+    return waba
+
+
+def find_account(rt: Runtime, sid: str) -> Account:
+    with rt.uow() as uow:
+        return _account(uow, sid)
+
+
+def _account(uow: UnitOfWork, sid: str) -> Account:
+    account = uow.accounts.by_sid(sid)
+    if account is None:
+        raise DomainError(Reason.UNAUTHENTICATED, f"no account with SID {sid}")
+    return account
+
+
+def _issue_for(rt: Runtime, sid: str, kind: CredentialKind) -> str:
+    with rt.uow(write=True) as uow:
+        secret = _issue(rt, uow, kind, _account(uow, sid).id)
+        uow.commit()
+    return secret
+
+
+def _issue(rt: Runtime, uow: UnitOfWork, kind: CredentialKind, account_id: int | None) -> str:
+    secret = new_secret(kind)
+    uow.credentials.add(kind, digest_secret(secret), secret[:8], rt.clock.now(), account_id)
+    return secret

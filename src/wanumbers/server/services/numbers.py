@@ -1,0 +1,132 @@
+"""Number use cases shared by both contracts. The Kaleyra ``number/add`` is ``onboard`` (create +
+request_code); ``number/verify`` is ``confirm`` (verify_code + register)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from wanumbers.server.domain.errors import DomainError, Reason
+from wanumbers.server.domain.phone import ParsedPhone
+from wanumbers.server.domain.records import Account, BusinessProfile, PhoneNumber, Routing, Waba
+from wanumbers.server.services.runtime import Runtime
+from wanumbers.server.storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True, slots=True)
+class NumberView:
+    """A number with the owners its health and routing depend on."""
+
+    number: PhoneNumber
+    waba: Waba
+    account: Account
+
+
+def is_taken(rt: Runtime, e164: str) -> bool:
+    with rt.uow() as uow:
+        return uow.numbers.e164_taken(e164)
+
+
+def onboard(
+    rt: Runtime,
+    account: Account,
+    waba_id: int,
+    phone: ParsedPhone,
+    verified_name: str,
+    channel: str,
+    language: str = "en_US",
+) -> PhoneNumber:
+    """Create the number under the account's WABA and send it a verification code."""
+    with rt.uow(write=True) as uow:
+        rt.sync_clock(uow)
+        waba = owned_waba(uow, account, waba_id)
+        number = rt.upstream.create_number(uow, waba, phone, verified_name)
+        rt.upstream.request_code(uow, number, channel, language)
+        uow.commit()
+    return number
+
+
+def confirm(
+    rt: Runtime, account: Account, waba_id: int, number_id: int, phone: ParsedPhone, code: str
+) -> PhoneNumber:
+    """Check the code and register the number, so it ends verified and CONNECTED."""
+    with rt.uow(write=True) as uow:
+        rt.sync_clock(uow)
+        owned_waba(uow, account, waba_id)
+        number, _ = owned_number(uow, account, number_id=number_id, for_update=True)
+        if number.waba_id != waba_id or number.e164 != phone.e164:
+            raise DomainError(Reason.INVALID_PHONE_NUMBER, "invalid phone number", field="phone_number")
+        failure = rt.upstream.verify_code(uow, number, code)
+        if failure is None:
+            rt.upstream.register(uow, number, None)
+        uow.commit()
+    if failure is not None:
+        raise failure
+    return number
+
+
+@dataclass(frozen=True, slots=True)
+class NumberChanges:
+    """Fields to overwrite; ``None`` leaves a field as it is, ``""`` clears it."""
+
+    profile: BusinessProfile
+    routing: Routing
+    profile_fields: frozenset[str]
+    routing_fields: frozenset[str]
+
+
+def update(rt: Runtime, account: Account, waba_id: int, e164: str, changes: NumberChanges) -> None:
+    with rt.uow(write=True) as uow:
+        waba = owned_waba(uow, account, waba_id)
+        number, _ = owned_number(uow, account, e164=e164, for_update=True)
+        if number.waba_id != waba.id:
+            raise DomainError(Reason.NUMBER_NOT_FOUND, "invalid Phone Number or Phone Number Not Found")
+        if "incoming_url" in changes.routing_fields and waba.api_version != "v1":
+            raise DomainError(
+                Reason.VERSION_MISMATCH,
+                "incoming_url is only applicable for V1 version phone numbers",
+                field="incoming_url",
+            )
+        _apply(number.profile, changes.profile, changes.profile_fields)
+        _apply(number.routing, changes.routing, changes.routing_fields)
+        uow.numbers.save(number)
+        uow.commit()
+
+
+def view(
+    rt: Runtime, account: Account, *, e164: str | None = None, number_id: int | None = None
+) -> NumberView:
+    with rt.uow() as uow:
+        number, waba = owned_number(uow, account, e164=e164, number_id=number_id)
+        number = rt.upstream.refresh(uow, number)
+    return NumberView(number=number, waba=waba, account=account)
+
+
+def owned_waba(uow: UnitOfWork, account: Account, waba_id: int) -> Waba:
+    waba = uow.wabas.owned(waba_id, account.id)
+    if waba is None:
+        raise DomainError(Reason.WABA_NOT_FOUND, "Waba_id is not present or does not belong to the account.")
+    return waba
+
+
+def owned_number(
+    uow: UnitOfWork,
+    account: Account,
+    *,
+    e164: str | None = None,
+    number_id: int | None = None,
+    for_update: bool = False,
+) -> tuple[PhoneNumber, Waba]:
+    found = uow.numbers.owned_by(account.id, e164=e164, number_id=number_id, for_update=for_update)
+    if found is None:
+        raise DomainError(
+            Reason.NUMBER_NOT_FOUND,
+            "Phone number is not present or does not belong to the account.",
+        )
+    return found
+
+
+def _apply(target: object, source: object, names: frozenset[str]) -> None:
+    for item in fields(target):  # type: ignore[arg-type]
+        if item.name in names:
+            value = getattr(source, item.name)
+            setattr(target, item.name, value if value != "" else None)

@@ -1,0 +1,182 @@
+"""Table definitions. Constraint names follow one convention so migrations stay reversible on both
+SQLite (batch mode) and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+Timestamp = DateTime(timezone=True)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class AccountRow(Base):
+    __tablename__ = "accounts"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sid: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(255))
+    pod: Mapped[str] = mapped_column(String(2))
+    business_id: Mapped[int] = mapped_column(BigInteger)
+    app_id: Mapped[int] = mapped_column(BigInteger)
+    business_restricted: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+
+
+class CredentialRow(Base):
+    """API keys, Graph access tokens and admin tokens: only the SHA-256 digest is kept."""
+
+    __tablename__ = "credentials"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    hint: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+    revoked_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
+
+class WabaRow(Base):
+    __tablename__ = "wabas"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    api_version: Mapped[str] = mapped_column(String(2))
+    restricted: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+
+
+class PhoneNumberRow(Base):
+    __tablename__ = "phone_numbers"
+    __table_args__ = (
+        Index("ix_phone_numbers_waba_created", "waba_id", "created_at", "id"),
+        Index("ix_phone_numbers_waba_onboarded", "waba_id", "last_onboarded_at", "id"),
+    )
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    waba_id: Mapped[int] = mapped_column(ForeignKey("wabas.id", ondelete="CASCADE"))
+    e164: Mapped[str] = mapped_column(String(20), unique=True)
+    country_code: Mapped[str] = mapped_column(String(2))
+    dial_code: Mapped[str] = mapped_column(String(4))
+    verified_name: Mapped[str] = mapped_column(String(255))
+    state: Mapped[str] = mapped_column(String(16))
+    name_status: Mapped[str] = mapped_column(String(32))
+    quality: Mapped[str] = mapped_column(String(8))
+    throughput: Mapped[str] = mapped_column(String(16))
+    tier: Mapped[str] = mapped_column(String(16))
+    account_mode: Mapped[str] = mapped_column(String(8))
+    sip_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    sip_server_configured: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_official_business_account: Mapped[bool] = mapped_column(Boolean, default=False)
+    pin_digest: Mapped[str | None] = mapped_column(String(64))
+    verification_failures: Mapped[int] = mapped_column(Integer, default=0)
+    about: Mapped[str | None] = mapped_column(String(139))
+    address: Mapped[str | None] = mapped_column(String(256))
+    description: Mapped[str | None] = mapped_column(String(512))
+    email: Mapped[str | None] = mapped_column(String(128))
+    vertical: Mapped[str | None] = mapped_column(String(32))
+    websites: Mapped[list[str]] = mapped_column(JSON, default=list)
+    profile_picture_url: Mapped[str | None] = mapped_column(Text)
+    incoming_url: Mapped[str | None] = mapped_column(Text)
+    callback_profile_id: Mapped[str | None] = mapped_column(String(64))
+    outgoing_callback_profile_id: Mapped[str | None] = mapped_column(String(64))
+    enable_welcome_message: Mapped[bool] = mapped_column(Boolean, default=False)
+    prompts: Mapped[list[str]] = mapped_column(JSON, default=list)
+    commands: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+    last_onboarded_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
+
+class OtpCodeRow(Base):
+    __tablename__ = "otp_codes"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    phone_number_id: Mapped[int] = mapped_column(
+        ForeignKey("phone_numbers.id", ondelete="CASCADE"), index=True
+    )
+    digest: Mapped[str] = mapped_column(String(64))
+    channel: Mapped[str] = mapped_column(String(8))
+    language: Mapped[str] = mapped_column(String(16))
+    issued_at: Mapped[datetime] = mapped_column(Timestamp)
+    expires_at: Mapped[datetime] = mapped_column(Timestamp)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    spent: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class OutboxRow(Base):
+    """What the embedded emulator "delivered" by SMS or voice. Live mode never writes here."""
+
+    __tablename__ = "outbox"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    phone_number_id: Mapped[int] = mapped_column(
+        ForeignKey("phone_numbers.id", ondelete="CASCADE"), index=True
+    )
+    to_e164: Mapped[str] = mapped_column(String(20), index=True)
+    channel: Mapped[str] = mapped_column(String(8))
+    code: Mapped[str] = mapped_column(String(6))
+    language: Mapped[str] = mapped_column(String(16))
+    sent_at: Mapped[datetime] = mapped_column(Timestamp)
+
+
+class RegistrationEventRow(Base):
+    """Register/deregister calls, counted against Meta's weekly per-number limit."""
+
+    __tablename__ = "registration_events"
+    __table_args__ = (Index("ix_registration_events_number_at", "phone_number_id", "at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    phone_number_id: Mapped[int] = mapped_column(ForeignKey("phone_numbers.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    at: Mapped[datetime] = mapped_column(Timestamp)
+
+
+class SimSettingRow(Base):
+    """Emulator-wide settings the control plane moves (e.g. the clock offset), shared by all workers."""
+
+    __tablename__ = "sim_settings"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class FaultRow(Base):
+    """A fault the control plane injected: the next ``remaining`` calls of ``route`` fail or stall."""
+
+    __tablename__ = "faults"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    route: Mapped[str] = mapped_column(String(64), index=True)
+    mode: Mapped[str] = mapped_column(String(8))
+    remaining: Mapped[int] = mapped_column(Integer)
+    delay_ms: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+
+
+accounts = cast(Table, AccountRow.__table__)
+credentials = cast(Table, CredentialRow.__table__)
+wabas = cast(Table, WabaRow.__table__)
+phone_numbers = cast(Table, PhoneNumberRow.__table__)
+otp_codes = cast(Table, OtpCodeRow.__table__)
+outbox = cast(Table, OutboxRow.__table__)
+registration_events = cast(Table, RegistrationEventRow.__table__)
+sim_settings = cast(Table, SimSettingRow.__table__)
+faults = cast(Table, FaultRow.__table__)

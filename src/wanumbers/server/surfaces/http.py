@@ -1,0 +1,124 @@
+"""Plumbing every surface shares: bounded body reading, JSON rendering, running a use case."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, ParamSpec, TypeVar
+
+import anyio
+import orjson
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from wanumbers.server.domain.errors import DomainError
+from wanumbers.server.services import sim
+from wanumbers.server.services.runtime import Runtime
+
+log = logging.getLogger("wanumbers")
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class BodyTooLarge(Exception):
+    """The body passed the configured limit; reading stopped there."""
+
+
+class JSONResponse(Response):
+    media_type = "application/json"
+
+    def __init__(
+        self,
+        content: Any,
+        status_code: int = 200,
+        headers: dict[str, str] | None = None,
+        *,
+        sort_keys: bool = False,
+    ) -> None:
+        self._option = orjson.OPT_SORT_KEYS if sort_keys else 0
+        super().__init__(content, status_code, headers)
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content, option=self._option)
+
+
+def runtime(request: Request) -> Runtime:
+    rt: Runtime = request.app.state.runtime
+    return rt
+
+
+async def read_body(request: Request) -> bytes:
+    """The body, refusing (before reading it whole) anything over the limit."""
+    limit: int = request.app.state.settings.max_body_bytes
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise BodyTooLarge
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BodyTooLarge
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def call(request: Request, use_case: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """Run a use case. Against the embedded store queries take microseconds, so they run on the event
+    loop (a thread hop costs more than the query); in live mode a use case waits on Graph, so it runs
+    in the thread pool."""
+    if runtime(request).upstream.name == "emulator":
+        return use_case(*args, **kwargs)
+    return await run_in_threadpool(use_case, *args, **kwargs)
+
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """How one contract renders what went wrong."""
+
+    domain_error: Callable[[DomainError], Response]
+    server_fault: Callable[[], Response]
+    too_large: Callable[[], Response]
+
+
+def guarded(route: str, envelope: Envelope) -> Callable[[Endpoint], Endpoint]:
+    """Wrap an endpoint: apply injected faults for ``route``, and render every failure in the
+    contract's own envelope: a request never sees a bare 500 page or a stack trace."""
+
+    def decorate(endpoint: Endpoint) -> Endpoint:
+        @functools.wraps(endpoint)
+        async def wrapper(request: Request) -> Response:
+            try:
+                if await _inject_fault(request, route):
+                    return envelope.server_fault()
+                return await endpoint(request)
+            except DomainError as error:
+                return envelope.domain_error(error)
+            except BodyTooLarge:
+                return envelope.too_large()
+            except Exception:
+                # No request data in the log line: bodies and headers may carry secrets.
+                log.exception("unhandled error on %s", route)
+                return envelope.server_fault()
+
+        return wrapper
+
+    return decorate
+
+
+async def _inject_fault(request: Request, route: str) -> bool:
+    """True when the control plane armed a failure for this route; sleeps first for a delay fault."""
+    fault = await call(request, sim.take_fault, runtime(request), route)
+    if fault is None:
+        return False
+    mode, delay_ms = fault
+    if mode == "delay":
+        await anyio.sleep(delay_ms / 1000)
+        return False
+    return True

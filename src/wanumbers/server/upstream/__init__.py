@@ -1,0 +1,1 @@
+"""Who plays Meta: the embedded emulator (default) or the live Graph API."""
