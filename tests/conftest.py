@@ -48,7 +48,8 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A database of this worker's own on the PostgreSQL server, migrated once."""
-    name = f"wanumbers_test_{_worker()}"
+    # The pid keeps concurrent runs (several developers, or CI beside a dev run) out of each other's way.
+    name = f"wanumbers_test_{_worker()}_{os.getpid()}"
     admin_url = POSTGRES_URL.rsplit("/", 1)[0] + "/postgres"
     admin_engine = create_engine(
         admin_url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT"
