@@ -30,7 +30,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--big-store-size", type=int, help="numbers in the S3/S7 WABA (default 1M)")
     parser.add_argument("--scenarios", help=f"comma list out of {','.join(ALL_SCENARIOS)}")
     parser.add_argument("--loadgen", choices=("auto", "wrk", "python"), default="auto")
-    parser.add_argument("--no-docs", action="store_true", help="do not touch docs/benchmarks.md")
+    parser.add_argument(
+        "--docs",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="rewrite the table in docs/benchmarks.md (default: on, off in --quick)",
+    )
     parser.add_argument("--keep-workdir", action="store_true", help="keep logs and databases")
     return parser
 
@@ -56,7 +61,7 @@ def config_from_args(argv: list[str]) -> RunConfig:
             raise SystemExit(f"unknown scenarios: {', '.join(sorted(unknown))}")
         config.scenarios = chosen
     config.loadgen = args.loadgen
-    config.write_docs = not args.no_docs
+    config.write_docs = (not config.quick) if args.docs is None else args.docs
     config.keep_workdir = args.keep_workdir
     return config
 
@@ -69,6 +74,8 @@ def _terminate(_signum: int, _frame: FrameType | None) -> None:
 def main(argv: list[str] | None = None) -> int:
     config = config_from_args(sys.argv[1:] if argv is None else argv)
     signal.signal(signal.SIGTERM, _terminate)
+    # Explicitly: a shell starts background jobs with SIGINT ignored, and Python keeps that.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     from bench.runner import run  # after parsing: --help stays instant
 
     try:

@@ -133,7 +133,7 @@ def choose_loadgen(preference: str) -> LoadGenerator:
 def _wrk_version(binary: str) -> str:
     done = subprocess.run([binary, "--version"], capture_output=True, text=True)
     first = (done.stdout or done.stderr).splitlines()
-    return first[0] if first else "wrk"
+    return first[0].split(" [")[0] if first else "wrk"  # drop the copyright banner
 
 
 _JSON_LINE = re.compile(r"^WRK_JSON (\{.*\})\s*$", re.MULTILINE)

@@ -183,21 +183,29 @@ class ProcessRegistry:
         self._procs.clear()
 
 
-def http_status(port: int, path: str, headers: Mapping[str, str], timeout: float = 2.0) -> int:
-    """Status of one ``GET`` on loopback, via a raw socket (no client library start-up cost
-    in the cold-start measurement). Returns 0 when the port does not answer yet."""
+def http_get(
+    port: int, path: str, headers: Mapping[str, str], timeout: float = 2.0, limit: int = 64
+) -> tuple[int, bytes]:
+    """Status and the first ``limit`` bytes of one ``GET`` on loopback, via a raw socket (no
+    client library start-up cost in the cold-start measurement). Status 0: no answer yet."""
     head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
     request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{head}Connection: close\r\n\r\n"
+    received = b""
     try:
         with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
             sock.sendall(request.encode())
-            first = sock.recv(64)
+            while len(received) < limit and (chunk := sock.recv(limit - len(received))):
+                received += chunk
     except OSError:
-        return 0
-    parts = first.split(b" ", 2)
+        return 0, b""
+    parts = received.split(b" ", 2)
     if len(parts) < 2 or not parts[1].isdigit():
-        return 0
-    return int(parts[1])
+        return 0, b""
+    return int(parts[1]), received.partition(b"\r\n\r\n")[2]
+
+
+def http_status(port: int, path: str, headers: Mapping[str, str], timeout: float = 2.0) -> int:
+    return http_get(port, path, headers, timeout, limit=16)[0]
 
 
 def wait_until_ok(

@@ -21,7 +21,7 @@ from bench.context import Context
 from bench.databases import drop_postgres
 from bench.loadgen import LoadSpec, choose_loadgen, write_paths
 from bench.model import LoadStats, ScenarioResult, Skip
-from bench.procs import REPO_ROOT, ProcessRegistry
+from bench.procs import REPO_ROOT, ProcessRegistry, http_get
 from bench.scenarios import (
     LoadPlanner,
     LoadTarget,
@@ -35,7 +35,7 @@ from bench.scenarios import (
 )
 from bench.stats import median_or_none, ratio
 
-RESULTS_JSON = REPO_ROOT / "bench" / "results" / "latest.json"
+RESULTS_DIR = REPO_ROOT / "bench" / "results"
 DOCS_MD = REPO_ROOT / "docs" / "benchmarks.md"
 BASELINE_PATH = "/v2/HXAP16XXXXXX97IN/whatsapp/914XXXXXX139/phone_number_details"
 
@@ -62,13 +62,15 @@ def run(config: RunConfig) -> list[ScenarioResult]:
     try:
         results = _run(ctx)
         meta = _meta(ctx, time.perf_counter() - started)
-        report.write_json(RESULTS_JSON, results, meta)
+        # A quick (smoke) run must not overwrite the recorded full results.
+        json_path = RESULTS_DIR / ("quick.json" if config.quick else "latest.json")
+        report.write_json(json_path, results, meta)
         table = report.render_markdown(results, meta)
+        print("\n" + table)
+        print(f"wrote {json_path.relative_to(REPO_ROOT)}")
         if config.write_docs:
             report.write_docs(DOCS_MD, table)
-        print("\n" + table)
-        written = "bench/results/latest.json" + (" and docs/benchmarks.md" if config.write_docs else "")
-        print(f"wrote {written}")
+            print(f"wrote {DOCS_MD.relative_to(REPO_ROOT)}")
         return results
     finally:
         registry.close()
@@ -112,6 +114,7 @@ def _run(ctx: Context) -> list[ScenarioResult]:
             results.append(planned)
         else:
             targets += planned
+    targets = _preflight(targets, results)
     measured = _rounds(ctx, [baseline, *targets])
     base = measured.pop("baseline")
     for target in targets:
@@ -123,6 +126,22 @@ def _run(ctx: Context) -> list[ScenarioResult]:
             outcome = _guard(key, title, lambda fn=one_shot: fn(ctx, base))  # type: ignore[misc]
             results += [outcome] if isinstance(outcome, ScenarioResult) else outcome
     return [base, *sorted(results, key=lambda r: r.key[:2])]
+
+
+def _preflight(targets: list[LoadTarget], results: list[ScenarioResult]) -> list[LoadTarget]:
+    """One request per target before loading it: a route that answers 404 (not built yet) or
+    401 would otherwise be "measured" as a fast stream of errors."""
+    ready = []
+    for t in targets:
+        status, body = http_get(t.server.port, t.paths[0], t.headers, timeout=10.0, limit=4096)
+        if status == 200:
+            ready.append(t)
+            continue
+        path = t.paths[0].split("?")[0]
+        reason = f"GET {path} answered {status or 'nothing'}: {body[:200].decode(errors='replace')}"
+        print(f"  skip {t.key}: {reason}")
+        results.append(ScenarioResult.skipped(t.key, t.title, reason))
+    return ready
 
 
 def _spec(ctx: Context, target: LoadTarget, paths_file: Path, duration: float) -> LoadSpec:
@@ -211,7 +230,7 @@ def _meta(ctx: Context, elapsed: float) -> dict[str, Any]:
 
 
 def _asgi_server() -> str:
-    """uvicorn picks uvloop/httptools when importable: that alone moves the baseline ~2×."""
+    """uvicorn picks uvloop/httptools when importable: that alone roughly doubles the baseline."""
     from importlib.metadata import PackageNotFoundError, version
     from importlib.util import find_spec
 

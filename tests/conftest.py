@@ -26,9 +26,7 @@ from wanumbers.server.storage import migrate
 from wanumbers.server.storage.engine import make_engine
 from wanumbers.server.storage.models import Base
 
-POSTGRES_URL = os.environ.get(
-    "WANUMBERS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test"
-)
+POSTGRES_URL = os.environ.get("WANUMBERS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 BACKENDS = ["sqlite", "postgresql"]
 
 

@@ -22,7 +22,7 @@ def s7(ctx: Context, base: ScenarioResult) -> list[ScenarioResult]:
     return [
         ScenarioResult(
             key="s7",
-            title=f"S7 peak RSS, {store.size:,} numbers (SQLite), after S3 load",
+            title=f"S7 peak RSS, {store.size:,} numbers (SQLite)",
             peak_rss_mb=peak,
             ratio=ratio(peak, base.peak_rss_mb),
             ratio_of="RSS",

@@ -51,6 +51,7 @@ def s6(ctx: Context, base: ScenarioResult) -> list[ScenarioResult]:
                 "baseline ms": round(float(data["baseline_median_ms"]), 3),
                 "import s": round(float(data["import_s"]), 3),
                 "iterations": data["iterations"],
+                "via": str(data["via"]),
             },
             target=f"≤{TARGET_MS:.0f} ms per sandbox",
             target_met=per_sandbox <= TARGET_MS,

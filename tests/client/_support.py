@@ -37,7 +37,8 @@ class Recorder:
         if isinstance(reply, Exception):
             raise reply
         if isinstance(reply, httpx.Response):
-            return reply
+            # A fresh copy: a response object is consumed by the client that reads it.
+            return httpx.Response(reply.status_code, headers=reply.headers, content=reply.content)
         return reply(request)
 
     @property

@@ -13,7 +13,7 @@ import pytest
 if importlib.util.find_spec("wanumbers") is None:  # pragma: no cover - depends on the venv
     sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
 
-from ._support import Sleeps, load_seed  # noqa: E402
+from ._support import Sleeps, load_seed
 
 
 @pytest.fixture

@@ -177,7 +177,11 @@ async def test_async_client_speaks_the_same_contract(
     seed_000: dict[str, Any], seed_001: dict[str, Any], seed_003: dict[str, Any]
 ) -> None:
     recorder = Recorder(
-        [reply(200, seed_001["add_ok"]), reply(200, seed_003["update_ok"]), reply(200, seed_000["details_v2"])]
+        [
+            reply(200, seed_001["add_ok"]),
+            reply(200, seed_003["update_ok"]),
+            reply(200, seed_000["details_v2"]),
+        ]
     )
     async with AsyncKaleyra(SID, KEY, transport=recorder.transport) as client:
         assert await client.add_number("766", "976XXXXXXX", "KALEYRA", "VOICE", "+91") == "7654XXXXXXXXXX"

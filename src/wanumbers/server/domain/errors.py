@@ -10,6 +10,7 @@ from enum import StrEnum
 
 class Reason(StrEnum):
     UNAUTHENTICATED = "unauthenticated"
+    ACCOUNT_NOT_FOUND = "account_not_found"
     WABA_NOT_FOUND = "waba_not_found"
     NUMBER_NOT_FOUND = "number_not_found"
     NUMBER_EXISTS = "number_exists"

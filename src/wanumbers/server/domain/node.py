@@ -3,12 +3,14 @@ through here, so status, health, throughput and tiers agree wherever they are re
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from wanumbers.server.domain.health import derive_health
 from wanumbers.server.domain.lifecycle import (
     PORTFOLIO_LIMIT,
+    NameStatus,
     NumberState,
     Throughput,
     is_code_verified,
@@ -42,6 +44,36 @@ def _platform(number: PhoneNumber) -> str:
     return "CLOUD_API" if is_registered(number.state) else "NOT_APPLICABLE"
 
 
+_UNIFIED_CERT = {
+    NameStatus.APPROVED: "APPROVED",
+    NameStatus.AVAILABLE_WITHOUT_REVIEW: "APPROVED",
+    NameStatus.PENDING_REVIEW: "NAME_PENDING_REVIEW",
+    NameStatus.DECLINED: "NAME_NOT_APPROVED",
+    NameStatus.EXPIRED: "NAME_NOT_APPROVED",
+    NameStatus.NONE: "ACCOUNT_REVIEW_NOT_STARTED",
+}
+
+
+def _certificate(number: PhoneNumber) -> str | None:
+    """Meta issues a base64 certificate once the display name is approved; ours is a stand-in blob
+    that is stable per number and name, so clients that store it see it change only on a rename."""
+    if _UNIFIED_CERT[number.name_status] != "APPROVED":
+        return None
+    return base64.b64encode(f"wanumbers:{number.id}:{number.verified_name}".encode()).decode()
+
+
+def _automation(number: PhoneNumber) -> dict[str, Any]:
+    automation = number.automation
+    return {
+        "enable_welcome_message": automation.enable_welcome_message,
+        "prompts": list(automation.prompts),
+        "commands": [
+            {"command_name": c.command_name, "command_description": c.command_description}
+            for c in automation.commands
+        ],
+    }
+
+
 Renderer = Callable[[PhoneNumber, Waba, Account], Any]
 
 FIELDS: dict[str, Renderer] = {
@@ -65,7 +97,26 @@ FIELDS: dict[str, Renderer] = {
     "last_onboarded_time": lambda n, w, a: _meta_time(n),
     "country_code": lambda n, w, a: n.country_code,
     "country_dial_code": lambda n, w, a: n.dial_code,
+    "new_name_status": lambda n, w, a: NameStatus.NONE.value,
+    "certificate": lambda n, w, a: _certificate(n),
+    "new_certificate": lambda n, w, a: None,
+    "is_preverified_number": lambda n, w, a: False,
+    "is_on_biz_app": lambda n, w, a: False,
+    "search_visibility": lambda n, w, a: "VISIBLE" if is_registered(n.state) else "HIDDEN",
+    "eligibility_for_api_business_global_search": lambda n, w, a: (
+        "ELIGIBLE" if is_registered(n.state) else "NON_ELIGIBLE_UNDEFINED_COUNTRY"
+    ),
+    "unified_cert_status": lambda n, w, a: _UNIFIED_CERT[n.name_status],
+    # Meta reports an override only when one is set; the emulator keeps no per-number override.
+    "webhook_configuration": lambda n, w, a: {"override_callback_uri": n.routing.incoming_url or ""},
+    "username": lambda n, w, a: None,
+    "conversational_automation": lambda n, w, a: _automation(n),
 }
+
+# Meta's defaults: the node's (OpenAPI ``default_response``) and the WABA edge's, which adds the
+# fields the OpenAPI marks required on list items.
+NODE_DEFAULT = ("id", "display_phone_number", "verified_name", "quality_rating")
+LIST_DEFAULT = (*NODE_DEFAULT, "code_verification_status", "status")
 
 KALEYRA_DETAILS = (
     "display_phone_number",

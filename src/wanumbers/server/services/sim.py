@@ -1,9 +1,34 @@
-"""Control-plane use cases: what Meta does behind the scenes, driven by tests and operators."""
+"""Control-plane use cases: what Meta does behind the scenes, driven by tests and operators.
+
+Each function is one unit of work. Inputs arrive raw (as an operator typed them or a JSON body held
+them) and are validated by ``domain.control``; numbers are addressed by id or E.164 whoever owns them.
+"""
 
 from __future__ import annotations
 
-from wanumbers.server.domain.records import Delivery
-from wanumbers.server.services.runtime import Runtime
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from wanumbers.server.domain import lifecycle
+from wanumbers.server.domain.control import (
+    NAME_DECISIONS,
+    THROUGHPUT_LEVELS,
+    Fault,
+    advanced_offset,
+    choice,
+    enforcement_event,
+    fault_spec,
+    number_ref,
+)
+from wanumbers.server.domain.errors import DomainError, Reason
+from wanumbers.server.domain.lifecycle import AccountMode, MessagingTier, NameStatus, Quality
+from wanumbers.server.domain.records import Account, Delivery, PhoneNumber, Waba
+from wanumbers.server.services.numbers import NumberView
+from wanumbers.server.services.runtime import CLOCK_OFFSET, Runtime
+from wanumbers.server.storage.uow import UnitOfWork
+
+Change = Callable[[PhoneNumber], None]
 
 
 def outbox(rt: Runtime, to: str | None = None, limit: int = 100) -> list[Delivery]:
@@ -21,3 +46,237 @@ def take_fault(rt: Runtime, route: str) -> tuple[str, int] | None:
         fault = uow.sim.take_fault(route)
         uow.commit()
     return fault
+
+
+# --- numbers ---------------------------------------------------------------------------------------
+
+
+def show_number(rt: Runtime, ref: str) -> NumberView:
+    with rt.uow() as uow:
+        number, waba = _locate(uow, ref)
+        return NumberView(number=number, waba=waba, account=_owner(uow, waba))
+
+
+def review_name(rt: Runtime, ref: str, status: object) -> NumberView:
+    """Meta's display-name review: ends in APPROVED (LIMITED goes away) or DECLINED."""
+    decision = choice(NameStatus, status, "status", NAME_DECISIONS)
+    return _steer(rt, ref, lambda number: setattr(number, "name_status", decision))
+
+
+def set_quality(rt: Runtime, ref: str, rating: object) -> NumberView:
+    """``quality_score`` is rendered from the same value, so the two cannot disagree."""
+    quality = choice(Quality, rating, "rating")
+    return _steer(rt, ref, lambda number: setattr(number, "quality", quality))
+
+
+def set_tier(rt: Runtime, ref: str, tier: object) -> NumberView:
+    value = choice(MessagingTier, tier, "tier")
+    return _steer(rt, ref, lambda number: setattr(number, "tier", value))
+
+
+def set_throughput(rt: Runtime, ref: str, level: object) -> NumberView:
+    value = choice(lifecycle.Throughput, level, "level", THROUGHPUT_LEVELS)
+    return _steer(rt, ref, lambda number: setattr(number, "throughput", value))
+
+
+def set_account_mode(rt: Runtime, ref: str, mode: object) -> NumberView:
+    value = choice(AccountMode, mode, "mode")
+    return _steer(rt, ref, lambda number: setattr(number, "account_mode", value))
+
+
+def enforce(rt: Runtime, ref: str, action: str) -> NumberView:
+    """flag / restrict / ban / restore, through the lifecycle's transition table (409 when illegal)."""
+    event = enforcement_event(action)
+
+    def apply(number: PhoneNumber) -> None:
+        number.state = lifecycle.transition(number.state, event)
+
+    return _steer(rt, ref, apply)
+
+
+def configure_sip(
+    rt: Runtime, ref: str, *, enabled: object = None, server_configured: object = None
+) -> NumberView:
+    """SIP calling on the number and a SIP server on the app; ``None`` leaves a flag as it is."""
+    flags = {"sip_enabled": enabled, "sip_server_configured": server_configured}
+    given = {name: value for name, value in flags.items() if value is not None}
+    if not given:
+        raise DomainError(Reason.INVALID_PARAMETER, "give sip_enabled and/or sip_server_configured")
+    for name, value in given.items():
+        if not isinstance(value, bool):
+            raise DomainError(Reason.INVALID_PARAMETER, f"{name} must be true or false", field=name)
+
+    def apply(number: PhoneNumber) -> None:
+        for name, value in given.items():
+            setattr(number, name, value)
+
+    return _steer(rt, ref, apply)
+
+
+def _steer(rt: Runtime, ref: str, change: Change) -> NumberView:
+    with rt.uow(write=True) as uow:
+        number, waba = _locate(uow, ref, for_update=True)
+        change(number)
+        uow.numbers.save(number)
+        view = NumberView(number=number, waba=waba, account=_owner(uow, waba))
+        uow.commit()
+    return view
+
+
+def _locate(uow: UnitOfWork, ref: str, *, for_update: bool = False) -> tuple[PhoneNumber, Waba]:
+    target = number_ref(ref)
+    found = uow.numbers.locate(number_id=target.number_id, e164=target.e164, for_update=for_update)
+    if found is None:
+        raise DomainError(Reason.NUMBER_NOT_FOUND, f"no phone number {ref!r}")
+    return found
+
+
+def _owner(uow: UnitOfWork, waba: Waba) -> Account:
+    account = uow.accounts.by_id(waba.account_id)
+    assert account is not None  # the foreign key guarantees it
+    return account
+
+
+# --- WABAs and businesses --------------------------------------------------------------------------
+
+
+def restrict_waba(rt: Runtime, waba_id: int, restricted: object) -> Waba:
+    """WABA-level enforcement: health_status shows the WABA entity BLOCKED while it lasts."""
+    flag = _flag(restricted, "restricted")
+    with rt.uow(write=True) as uow:
+        waba = uow.wabas.get(waba_id)
+        if waba is None:
+            raise DomainError(Reason.WABA_NOT_FOUND, f"no WABA {waba_id}")
+        uow.wabas.set_restricted(waba.id, flag)
+        uow.commit()
+    waba.restricted = flag
+    return waba
+
+
+def restrict_business(rt: Runtime, sid: str, restricted: object) -> Account:
+    """Business-portfolio enforcement: the BUSINESS entity of every number of the account is BLOCKED."""
+    flag = _flag(restricted, "restricted")
+    with rt.uow(write=True) as uow:
+        account = _account(uow, sid)
+        uow.accounts.set_business_restricted(account.id, flag)
+        uow.commit()
+    account.business_restricted = flag
+    return account
+
+
+def _flag(value: object, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise DomainError(Reason.INVALID_PARAMETER, f"{name} must be true or false", field=name)
+    return value
+
+
+def _account(uow: UnitOfWork, sid: str) -> Account:
+    account = uow.accounts.by_sid(sid)
+    if account is None:
+        raise DomainError(Reason.ACCOUNT_NOT_FOUND, f"no account with SID {sid}")
+    return account
+
+
+# --- clock -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ClockView:
+    offset_seconds: float
+    now: datetime
+
+
+def clock(rt: Runtime) -> ClockView:
+    with rt.uow() as uow:
+        rt.sync_clock(uow)
+    return _clock_view(rt)
+
+
+def advance_clock(rt: Runtime, advance_seconds: object) -> ClockView:
+    """Move emulated time forward for every worker: OTP expiry and rate windows read this clock."""
+    with rt.uow(write=True) as uow:
+        current = float(uow.sim.setting(CLOCK_OFFSET) or 0)
+        offset = advanced_offset(current, advance_seconds)
+        uow.sim.set_setting(CLOCK_OFFSET, repr(offset))
+        uow.commit()
+    rt.clock.offset = timedelta(seconds=offset)
+    return _clock_view(rt)
+
+
+def reset_clock(rt: Runtime) -> ClockView:
+    with rt.uow(write=True) as uow:
+        uow.sim.delete_setting(CLOCK_OFFSET)
+        uow.commit()
+    rt.clock.offset = timedelta(0)
+    return _clock_view(rt)
+
+
+def _clock_view(rt: Runtime) -> ClockView:
+    return ClockView(offset_seconds=rt.clock.offset.total_seconds(), now=rt.clock.now())
+
+
+# --- faults ----------------------------------------------------------------------------------------
+
+
+def inject_fault(
+    rt: Runtime,
+    known_routes: Collection[str],
+    *,
+    route: object,
+    mode: object,
+    count: object = 1,
+    delay_ms: object = 0,
+) -> list[Fault]:
+    """Arm a fault; returns every armed fault, in firing order."""
+    spec = fault_spec(route, mode, count, delay_ms, known_routes)
+    with rt.uow(write=True) as uow:
+        uow.sim.add_fault(spec.route, spec.mode.value, spec.count, spec.delay_ms, rt.clock.now())
+        armed = uow.sim.faults()
+        uow.commit()
+    return armed
+
+
+def faults(rt: Runtime) -> list[Fault]:
+    with rt.uow() as uow:
+        return uow.sim.faults()
+
+
+def clear_faults(rt: Runtime) -> int:
+    with rt.uow(write=True) as uow:
+        cleared = uow.sim.clear_faults()
+        uow.commit()
+    return cleared
+
+
+# --- resets ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ResetReport:
+    numbers_deleted: int
+    faults_cleared: int = 0
+
+
+def reset_account(rt: Runtime, sid: str) -> ResetReport:
+    """Forget what Meta knows about the account: its numbers (with their codes, outbox and registration
+    history) and its WABA/business restrictions. The account, its keys and WABAs stay, so a test can
+    start over with the credentials it already holds."""
+    with rt.uow(write=True) as uow:
+        account = _account(uow, sid)
+        deleted = uow.sim.purge_numbers(account.id)
+        uow.sim.lift_restrictions(account.id)
+        uow.commit()
+    return ResetReport(numbers_deleted=deleted)
+
+
+def reset_all(rt: Runtime) -> ResetReport:
+    """Every account reset, plus the emulator-wide state: faults cleared and the clock back to real
+    time. Accounts, credentials (admin tokens included) and WABAs are kept; the OTP key too."""
+    with rt.uow(write=True) as uow:
+        deleted = uow.sim.purge_numbers()
+        uow.sim.lift_restrictions()
+        cleared = uow.sim.clear_faults()
+        uow.sim.delete_setting(CLOCK_OFFSET)
+        uow.commit()
+    rt.clock.offset = timedelta(0)
+    return ResetReport(numbers_deleted=deleted, faults_cleared=cleared)

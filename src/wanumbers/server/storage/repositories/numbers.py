@@ -164,6 +164,26 @@ class NumberRepository:
         row = self._c.execute(query).first()
         return _number_and_waba(row) if row else None
 
+    def locate(
+        self, *, number_id: int | None = None, e164: str | None = None, for_update: bool = False
+    ) -> tuple[PhoneNumber, Waba] | None:
+        """The number by id, else by E.164, whoever owns it: the control plane acts as Meta, not as
+        an account."""
+        for column, value in ((phone_numbers.c.id, number_id), (phone_numbers.c.e164, e164)):
+            if value is None:
+                continue
+            query = (
+                select(phone_numbers, *[c.label(_WABA + c.name) for c in wabas.c])
+                .join(wabas, wabas.c.id == phone_numbers.c.waba_id)
+                .where(column == value)
+            )
+            if for_update:
+                query = query.with_for_update()
+            row = self._c.execute(query).first()
+            if row is not None:
+                return _number_and_waba(row)
+        return None
+
 
 def _number_and_waba(row: Row[tuple[object, ...]]) -> tuple[PhoneNumber, Waba]:
     m = row._mapping

@@ -2,9 +2,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, Select, delete, func, insert, select, update
 
-from wanumbers.server.storage.models import faults, registration_events, sim_settings
+from wanumbers.server.domain.clock import utc
+from wanumbers.server.domain.control import Fault
+from wanumbers.server.storage.models import (
+    accounts,
+    faults,
+    otp_codes,
+    outbox,
+    phone_numbers,
+    registration_events,
+    sim_settings,
+    wabas,
+)
 
 
 class SimRepository:
@@ -56,8 +67,52 @@ class SimRepository:
     def armed_faults(self) -> int:
         return int(self._c.execute(select(func.count()).where(faults.c.remaining > 0)).scalar() or 0)
 
-    def clear_faults(self) -> None:
-        self._c.execute(delete(faults))
+    def clear_faults(self) -> int:
+        return self._c.execute(delete(faults)).rowcount
+
+    def faults(self) -> list[Fault]:
+        """Armed faults, in the order they fire."""
+        query = select(faults).where(faults.c.remaining > 0).order_by(faults.c.id)
+        return [
+            Fault(
+                id=m["id"],
+                route=m["route"],
+                mode=m["mode"],
+                remaining=m["remaining"],
+                delay_ms=m["delay_ms"],
+                created_at=utc(m["created_at"]),
+            )
+            for m in (row._mapping for row in self._c.execute(query))
+        ]
+
+    def delete_setting(self, key: str) -> None:
+        self._c.execute(delete(sim_settings).where(sim_settings.c.key == key))
+
+    def purge_numbers(self, account_id: int | None = None) -> int:
+        """Delete numbers (of one account, or all) with their codes, deliveries and registration
+        history. Children go first so the purge does not depend on SQLite's foreign-key pragma."""
+        numbers = delete(phone_numbers)
+        ids = select(phone_numbers.c.id)
+        if account_id is not None:
+            numbers = numbers.where(phone_numbers.c.waba_id.in_(_waba_ids(account_id)))
+            ids = ids.where(phone_numbers.c.waba_id.in_(_waba_ids(account_id)))
+        for table in (otp_codes, outbox, registration_events):
+            self._c.execute(delete(table).where(table.c.phone_number_id.in_(ids)))
+        return self._c.execute(numbers).rowcount
+
+    def lift_restrictions(self, account_id: int | None = None) -> None:
+        """Clear WABA and business restrictions (of one account, or all)."""
+        waba_query = update(wabas).values(restricted=False)
+        account_query = update(accounts).values(business_restricted=False)
+        if account_id is not None:
+            waba_query = waba_query.where(wabas.c.account_id == account_id)
+            account_query = account_query.where(accounts.c.id == account_id)
+        self._c.execute(waba_query)
+        self._c.execute(account_query)
+
+
+def _waba_ids(account_id: int) -> Select[tuple[int]]:
+    return select(wabas.c.id).where(wabas.c.account_id == account_id)
 
 
 class RegistrationRepository:
