@@ -24,10 +24,13 @@ json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON f
 
 
 def runtime_for(database_url: str) -> Any:
+    """A runtime on the operator's database, closed when the command finishes."""
     from wanumbers.server.bootstrap import build_runtime
     from wanumbers.server.settings import Settings
 
-    return build_runtime(Settings(database_url=database_url))
+    runtime = build_runtime(Settings(database_url=database_url))
+    click.get_current_context().call_on_close(runtime.engine.dispose)
+    return runtime
 
 
 def emit(data: Any, as_json: bool, human: Callable[[], None]) -> None:

@@ -133,7 +133,8 @@ Demo account (created once, a fresh API key on each --demo run)
 
 Add a number (an OTP lands in the outbox: wanumbers sim outbox --database-url {settings.database_url}):
   curl -X POST '{base}/{waba.id}/number/add' {headers} \\
-    -d '{{"phone_number": "{phone}", "name": "Demo Store", "verification_type": "SMS", "country_code": "{cc}"}}'
+    -d '{{"phone_number": "{phone}", "name": "Demo Store", "verification_type": "SMS", \
+          "country_code": "{cc}"}}'
 Verify it (id from the add response, otp from the outbox):
   curl -X POST '{base}/{waba.id}/number/verify' {headers} \\
     -d '{{"id": "<id>", "phone_number": "{cc}{phone}", "otp": "<otp>"}}'

@@ -1,0 +1,3 @@
+from wanumbers.cli import main
+
+main()

@@ -1,0 +1,54 @@
+"""Operator CLI: the ``--json`` outputs are a contract for scripts (exact keys)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from click.testing import CliRunner
+
+from wanumbers.cli import main
+from wanumbers.server.services import auth
+from wanumbers.server.services.runtime import Runtime
+
+
+def run(*args: str) -> dict[str, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    data: dict[str, str] = json.loads(result.output)
+    return data
+
+
+def test_accounts_create_prints_sid_and_key(database_url: str, runtime: Runtime) -> None:
+    created = run(
+        "accounts", "create", "--name", "Acme", "--pod", "SG", "--database-url", database_url, "--json"
+    )
+    assert set(created) == {"sid", "api_key"}
+    assert re.fullmatch(r"HX[0-9A-Z]{12}SG", created["sid"])
+    assert auth.account_for_api_key(runtime, created["sid"], created["api_key"]).name == "Acme"
+
+
+def test_rotate_key_replaces_the_key(database_url: str) -> None:
+    created = run("accounts", "create", "--name", "Acme", "--database-url", database_url, "--json")
+    rotated = run("accounts", "rotate-key", "--sid", created["sid"], "--database-url", database_url, "--json")
+    assert set(rotated) == {"sid", "api_key"} and rotated["api_key"] != created["api_key"]
+
+
+def test_wabas_create_prints_a_numeric_id(database_url: str) -> None:
+    sid = run("accounts", "create", "--name", "Acme", "--database-url", database_url, "--json")["sid"]
+    waba = run(
+        "wabas", "create", "--sid", sid, "--api-version", "v1", "--database-url", database_url, "--json"
+    )
+    assert set(waba) == {"waba_id"} and waba["waba_id"].isdigit()
+
+
+def test_tokens_create_prints_an_access_token(database_url: str) -> None:
+    sid = run("accounts", "create", "--name", "Acme", "--database-url", database_url, "--json")["sid"]
+    token = run("tokens", "create", "--sid", sid, "--database-url", database_url, "--json")
+    assert set(token) == {"access_token"} and token["access_token"].startswith("wnt_")
+
+
+def test_unknown_sid_fails_with_one_clear_line(database_url: str) -> None:
+    result = CliRunner().invoke(main, ["wabas", "create", "--sid", "HXNOPE", "--database-url", database_url])
+    assert result.exit_code == 1
+    assert result.output.strip() == "error: no account with SID HXNOPE"
