@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 
@@ -124,6 +125,9 @@ def _print_demo(settings: object) -> None:
     base = f"http://{settings.host}:{settings.port}/v2/{account.sid}/whatsapp"
     phone, cc = DEMO_PHONE
     headers = f"-H 'api-key: {api_key}' -H 'Content-Type: application/json'"
+    add_body = json.dumps(
+        {"phone_number": phone, "name": "Demo Store", "verification_type": "SMS", "country_code": cc}
+    )
     click.echo(
         f"""
 Demo account (created once, a fresh API key on each --demo run)
@@ -133,8 +137,7 @@ Demo account (created once, a fresh API key on each --demo run)
 
 Add a number (an OTP lands in the outbox: wanumbers sim outbox --database-url {settings.database_url}):
   curl -X POST '{base}/{waba.id}/number/add' {headers} \\
-    -d '{{"phone_number": "{phone}", "name": "Demo Store", "verification_type": "SMS", \
-          "country_code": "{cc}"}}'
+    -d '{add_body}'
 Verify it (id from the add response, otp from the outbox):
   curl -X POST '{base}/{waba.id}/number/verify' {headers} \\
     -d '{{"id": "<id>", "phone_number": "{cc}{phone}", "otp": "<otp>"}}'
