@@ -6,12 +6,21 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
 
 from wanumbers.server.bootstrap import build_runtime
+from wanumbers.server.domain.ratelimit import RateLimit
+from wanumbers.server.services.ratelimit import Limiter
 from wanumbers.server.services.runtime import Runtime
 from wanumbers.server.settings import Settings
+from wanumbers.server.surfaces.idempotency import IdempotencyGuard
+from wanumbers.server.surfaces.ingress import IngressGuard
 from wanumbers.server.surfaces.kaleyra.routes import routes as kaleyra_routes
+from wanumbers.server.surfaces.ratelimit import RateLimitGuard
+
+# Outermost first: refuse over-limit callers before reading bodies, hostile input before claiming keys.
+GUARDS = [Middleware(RateLimitGuard), Middleware(IngressGuard), Middleware(IdempotencyGuard)]
 
 
 def _routes() -> list[BaseRoute]:
@@ -41,7 +50,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         if runtime is None:
             app.state.runtime.engine.dispose()
 
-    app = Starlette(routes=_routes(), lifespan=lifespan)
+    app = Starlette(routes=_routes(), lifespan=lifespan, middleware=GUARDS)
     app.state.settings = settings
+    limit = RateLimit.parse(settings.rate_limit)
+    app.state.rate_limiter = Limiter(limit) if limit else None
     app.state.runtime = runtime or build_runtime(settings)
     return app

@@ -35,7 +35,14 @@ def build_runtime(settings: Settings, engine: Engine | None = None) -> Runtime:
         upstream = GraphUpstream(settings, clock=clock)
     else:
         upstream = Emulator(clock, ids, otp_key)
-    return Runtime(engine=engine, upstream=upstream, otp_key=otp_key, ids=ids, clock=clock)
+    return Runtime(
+        engine=engine,
+        upstream=upstream,
+        otp_key=otp_key,
+        ids=ids,
+        clock=clock,
+        allow_private_urls=settings.allow_private_urls,
+    )
 
 
 def _stored_otp_key(engine: Engine) -> str:

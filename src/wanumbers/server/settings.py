@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field
 from typing import Literal
 
+from wanumbers.server.domain import ratelimit
+
 DEFAULT_DATABASE_URL = "sqlite:///./wanumbers.db"
 _PLACEHOLDERS = {"", "changeme", "secret", "change-me", "xxx"}
 
@@ -26,6 +28,8 @@ class Settings:
     otp_key: str | None = field(default=None, repr=False)
     allow_private_urls: bool = False
     max_body_bytes: int = 64 * 1024
+    # Per-credential limit shared by all workers: "RATE/BURST" requests per second, "0" = off.
+    rate_limit: str = ratelimit.DEFAULT
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -40,6 +44,7 @@ class Settings:
             "graph_token": env.get("WANUMBERS_GRAPH_TOKEN"),
             "otp_key": env.get("WANUMBERS_OTP_KEY"),
             "allow_private_urls": env.get("WANUMBERS_ALLOW_PRIVATE_URLS", "") in ("1", "true"),
+            "rate_limit": env.get("WANUMBERS_RATE_LIMIT", ratelimit.DEFAULT),
         }
         values.update({key: value for key, value in overrides.items() if value is not None})
         settings = cls(**values)  # type: ignore[arg-type]
@@ -56,6 +61,10 @@ class Settings:
                 raise SettingsError("live mode needs a real --graph-token (WANUMBERS_GRAPH_TOKEN)")
         if self.otp_key is not None and self.otp_key.lower() in _PLACEHOLDERS:
             raise SettingsError("WANUMBERS_OTP_KEY is a placeholder; set a long random value")
+        try:
+            ratelimit.RateLimit.parse(self.rate_limit)
+        except ratelimit.RateLimitSpecError as error:
+            raise SettingsError(str(error)) from error
         if self.workers > 1 and self.database_url.startswith("sqlite"):
             raise SettingsError(
                 "SQLite serves one worker process; use PostgreSQL for --workers > 1 "

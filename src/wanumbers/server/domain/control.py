@@ -85,9 +85,7 @@ def fault_spec(
     """Validate a fault. Unknown routes are refused: a typo would otherwise arm a fault that never fires."""
     if route != ANY_ROUTE and route not in known_routes:
         listed = ", ".join(sorted(known_routes))
-        raise DomainError(
-            Reason.INVALID_PARAMETER, f"route must be * or one of {listed}", field="route"
-        )
+        raise DomainError(Reason.INVALID_PARAMETER, f"route must be * or one of {listed}", field="route")
     fault_mode = choice(FaultMode, mode, "mode")
     times = _integer(count, "count", 1, MAX_FAULT_COUNT)
     low = 1 if fault_mode is FaultMode.DELAY else 0

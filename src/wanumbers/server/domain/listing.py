@@ -17,6 +17,7 @@ import orjson
 
 from wanumbers.server.domain.errors import DomainError, Reason
 from wanumbers.server.domain.lifecycle import AccountMode, MessagingTier
+from wanumbers.server.domain.records import PhoneNumber
 
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
@@ -65,6 +66,11 @@ class Cursor:
         if cursor.sort is not sort:
             raise DomainError(Reason.INVALID_PARAMETER, "the cursor belongs to another sort order")
         return cursor
+
+
+def cursor_of(number: PhoneNumber, sort: Sort) -> Cursor:
+    key = number.last_onboarded_at if sort.by_onboarding else number.created_at
+    return Cursor(sort, key, number.id)
 
 
 class Op(StrEnum):

@@ -89,6 +89,7 @@ class PhoneNumber:
     automation: Automation = field(default_factory=Automation)
     created_at: datetime | None = None
     last_onboarded_at: datetime | None = None
+    display: str = ""  # international format, fixed at creation (formatting is costly)
 
 
 @dataclass(slots=True)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, fields
 from wanumbers.server.domain.errors import DomainError, Reason
 from wanumbers.server.domain.phone import ParsedPhone
 from wanumbers.server.domain.records import Account, BusinessProfile, PhoneNumber, Routing, Waba
+from wanumbers.server.services import urls
 from wanumbers.server.services.runtime import Runtime
 from wanumbers.server.storage.uow import UnitOfWork
 
@@ -75,6 +76,8 @@ class NumberChanges:
 
 
 def update(rt: Runtime, account: Account, waba_id: int, e164: str, changes: NumberChanges) -> None:
+    # Resolve before taking the write lock (DNS can be slow), report in the usual order below.
+    unsafe_url = _unsafe_url(rt, changes)
     with rt.uow(write=True) as uow:
         waba = owned_waba(uow, account, waba_id)
         number, _ = owned_number(uow, account, e164=e164, for_update=True)
@@ -86,10 +89,24 @@ def update(rt: Runtime, account: Account, waba_id: int, e164: str, changes: Numb
                 "incoming_url is only applicable for V1 version phone numbers",
                 field="incoming_url",
             )
+        if unsafe_url is not None:
+            raise unsafe_url
         _apply(number.profile, changes.profile, changes.profile_fields)
         _apply(number.routing, changes.routing, changes.routing_fields)
         uow.numbers.save(number)
         uow.commit()
+
+
+def _unsafe_url(rt: Runtime, changes: NumberChanges) -> DomainError | None:
+    """Why the new ``incoming_url`` may not be called (SSRF guard), or ``None``."""
+    url = changes.routing.incoming_url if "incoming_url" in changes.routing_fields else None
+    if not url:
+        return None
+    try:
+        urls.check_callable(url, "incoming_url", allow_private=rt.allow_private_urls)
+    except DomainError as error:
+        return error
+    return None
 
 
 def view(

@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 
 from wanumbers.server.domain.clock import SystemClock
 from wanumbers.server.domain.identifiers import IdGenerator
+from wanumbers.server.storage.reads import HotReads
 from wanumbers.server.storage.uow import UnitOfWork
 from wanumbers.server.upstream.base import Upstream
 
@@ -22,6 +23,11 @@ class Runtime:
     otp_key: bytes
     ids: IdGenerator = field(default_factory=IdGenerator)
     clock: SystemClock = field(default_factory=SystemClock)
+    allow_private_urls: bool = False  # WANUMBERS_ALLOW_PRIVATE_URLS: callback URLs may be private
+    reads: HotReads = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.reads = HotReads(self.engine)
 
     def uow(self, *, write: bool = False) -> UnitOfWork:
         return UnitOfWork(self.engine, write=write)

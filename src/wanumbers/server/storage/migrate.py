@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, inspect, text
 
-HEAD = "0001"
+HEAD = "0006"
 _SCRIPTS = Path(__file__).with_name("migrations")
 
 

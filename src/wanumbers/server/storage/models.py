@@ -11,13 +11,16 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     DateTime,
+    Double,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -81,6 +84,7 @@ class PhoneNumberRow(Base):
     e164: Mapped[str] = mapped_column(String(20), unique=True)
     country_code: Mapped[str] = mapped_column(String(2))
     dial_code: Mapped[str] = mapped_column(String(4))
+    display: Mapped[str | None] = mapped_column(String(32))
     verified_name: Mapped[str] = mapped_column(String(255))
     state: Mapped[str] = mapped_column(String(16))
     name_status: Mapped[str] = mapped_column(String(32))
@@ -171,6 +175,32 @@ class FaultRow(Base):
     created_at: Mapped[datetime] = mapped_column(Timestamp)
 
 
+class IdempotencyKeyRow(Base):
+    """A remembered ``Idempotency-Key``: the first request's fingerprint and, once done, its answer."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("scope", "key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scope: Mapped[str] = mapped_column(String(64))  # sha256 of credential digest + method + path
+    key: Mapped[str] = mapped_column(String(255))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int | None] = mapped_column(Integer)  # NULL while the first request is in flight
+    headers: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    body: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+    expires_at: Mapped[datetime] = mapped_column(Timestamp, index=True)
+
+
+class RateLimitBucketRow(Base):
+    """One credential's shared token bucket (GCRA): ``tat`` in epoch seconds, ``granted`` by the last
+    take (0 when it was refused)."""
+
+    __tablename__ = "rate_limit_buckets"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    tat: Mapped[float] = mapped_column(Double)
+    granted: Mapped[int] = mapped_column(Integer)
+
+
 accounts = cast(Table, AccountRow.__table__)
 credentials = cast(Table, CredentialRow.__table__)
 wabas = cast(Table, WabaRow.__table__)
@@ -180,3 +210,5 @@ outbox = cast(Table, OutboxRow.__table__)
 registration_events = cast(Table, RegistrationEventRow.__table__)
 sim_settings = cast(Table, SimSettingRow.__table__)
 faults = cast(Table, FaultRow.__table__)
+idempotency_keys = cast(Table, IdempotencyKeyRow.__table__)
+rate_limit_buckets = cast(Table, RateLimitBucketRow.__table__)

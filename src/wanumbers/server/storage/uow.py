@@ -8,6 +8,7 @@ from sqlalchemy import Connection, Engine
 
 from wanumbers.server.storage.engine import WRITE
 from wanumbers.server.storage.repositories.accounts import AccountRepository, CredentialRepository
+from wanumbers.server.storage.repositories.guards import IdempotencyRepository, RateLimitRepository
 from wanumbers.server.storage.repositories.numbers import NumberRepository
 from wanumbers.server.storage.repositories.otps import OtpRepository, OutboxRepository
 from wanumbers.server.storage.repositories.sim import RegistrationRepository, SimRepository
@@ -23,6 +24,8 @@ class UnitOfWork:
     outbox: OutboxRepository
     registrations: RegistrationRepository
     sim: SimRepository
+    idempotency: IdempotencyRepository
+    rate_limits: RateLimitRepository
 
     def __init__(self, engine: Engine, *, write: bool = False) -> None:
         self._engine = engine
@@ -43,6 +46,8 @@ class UnitOfWork:
         self.outbox = OutboxRepository(connection)
         self.registrations = RegistrationRepository(connection)
         self.sim = SimRepository(connection)
+        self.idempotency = IdempotencyRepository(connection)
+        self.rate_limits = RateLimitRepository(connection)
         return self
 
     def commit(self) -> None:

@@ -114,7 +114,10 @@ def guarded(route: str, envelope: Envelope) -> Callable[[Endpoint], Endpoint]:
 
 async def _inject_fault(request: Request, route: str) -> bool:
     """True when the control plane armed a failure for this route; sleeps first for a delay fault."""
-    fault = await call(request, sim.take_fault, runtime(request), route)
+    rt = runtime(request)
+    if not rt.reads.faults_armed():  # the common case, answered without a transaction
+        return False
+    fault = await call(request, sim.take_fault, rt, route)
     if fault is None:
         return False
     mode, delay_ms = fault

@@ -29,5 +29,8 @@ class Upstream(Protocol):
     def register(self, uow: UnitOfWork, number: PhoneNumber, pin: str | None) -> None:
         """Register a verified number on the Cloud API (status becomes CONNECTED)."""
 
+    def deregister(self, uow: UnitOfWork, number: PhoneNumber) -> None:
+        """Take a registered number off the Cloud API (status becomes DISCONNECTED)."""
+
     def refresh(self, uow: UnitOfWork, number: PhoneNumber) -> PhoneNumber:
         """The number as Meta sees it now (the emulator's store is already Meta's view)."""

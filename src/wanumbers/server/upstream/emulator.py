@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hmac
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from wanumbers.server.domain import lifecycle, otp
 from wanumbers.server.domain.clock import Clock
@@ -35,7 +35,7 @@ class Emulator:
             e164=phone.e164,
             country_code=phone.country_code,
             dial_code=phone.dial_code,
-            verified_name=verified_name,
+            verified_name=verified_name, display=phone.display,
         )
         return uow.numbers.add(number, self._clock.now())
 
@@ -86,23 +86,40 @@ class Emulator:
 
     def register(self, uow: UnitOfWork, number: PhoneNumber, pin: str | None) -> None:
         now = self._clock.now()
-        recent = uow.registrations.count_since(number.id, "register", now - REGISTRATION_WINDOW)
-        if recent >= MAX_REGISTRATIONS_PER_WINDOW:
-            raise DomainError(
-                Reason.REGISTRATION_LIMIT,
-                "Rate limit hit: too many register requests for this number",
-                retry_after=int(REGISTRATION_WINDOW.total_seconds()),
-            )
+        self._check_weekly_limit(uow, number, "register", now)
+        if not lifecycle.is_code_verified(number.state):
+            raise DomainError(Reason.NOT_VERIFIED, "the phone number must be verified before registering")
         pin_digest = digest_code(pin, self._otp_key, f"pin:{number.e164}") if pin else None
         if pin_digest and number.pin_digest and not hmac.compare_digest(number.pin_digest, pin_digest):
             raise DomainError(Reason.PIN_MISMATCH, "Two-step verification PIN mismatch")
-        number.state = lifecycle.transition(number.state, Event.REGISTER)
+        # Meta accepts register on a number that is already registered (it re-applies the settings),
+        # so only a number that is off the platform changes state.
+        if not lifecycle.is_registered(number.state):
+            number.state = lifecycle.transition(number.state, Event.REGISTER)
         number.pin_digest = pin_digest or number.pin_digest
         if number.quality is Quality.NA:
             number.quality = Quality.GREEN
         number.last_onboarded_at = number.last_onboarded_at or now
         uow.registrations.record(number.id, "register", now)
         uow.numbers.save(number)
+
+    def deregister(self, uow: UnitOfWork, number: PhoneNumber) -> None:
+        now = self._clock.now()
+        if not lifecycle.is_registered(number.state):
+            raise DomainError(Reason.NOT_REGISTERED, "the phone number is not registered")
+        self._check_weekly_limit(uow, number, "deregister", now)
+        number.state = lifecycle.transition(number.state, Event.DEREGISTER)
+        uow.registrations.record(number.id, "deregister", now)
+        uow.numbers.save(number)
+
+    def _check_weekly_limit(self, uow: UnitOfWork, number: PhoneNumber, kind: str, now: datetime) -> None:
+        recent = uow.registrations.count_since(number.id, kind, now - REGISTRATION_WINDOW)
+        if recent >= MAX_REGISTRATIONS_PER_WINDOW:
+            raise DomainError(
+                Reason.REGISTRATION_LIMIT,
+                f"Rate limit hit: too many {kind} requests for this number",
+                retry_after=int(REGISTRATION_WINDOW.total_seconds()),
+            )
 
     def refresh(self, uow: UnitOfWork, number: PhoneNumber) -> PhoneNumber:
         return number

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +17,7 @@ from wanumbers.server.domain.lifecycle import (
     Quality,
     Throughput,
 )
+from wanumbers.server.domain.listing import Cursor, Filter, Sort
 from wanumbers.server.domain.records import (
     Automation,
     BusinessProfile,
@@ -69,6 +70,7 @@ def to_number(m: Mapping[Any, Any]) -> PhoneNumber:
         ),
         created_at=utc(m["created_at"]),
         last_onboarded_at=utc(m["last_onboarded_at"]) if m["last_onboarded_at"] else None,
+        display=m["display"] or "",
     )
 
 
@@ -97,6 +99,7 @@ def to_values(number: PhoneNumber) -> dict[str, Any]:
             for c in automation.commands
         ],
         "last_onboarded_at": number.last_onboarded_at,
+        "display": number.display or None,
     }
 
 
@@ -140,6 +143,21 @@ class NumberRepository:
             query = query.with_for_update()
         row = self._c.execute(query).first()
         return to_number(row._mapping) if row else None
+
+    def walk(
+        self,
+        waba_id: int,
+        sort: Sort,
+        filters: Sequence[Filter],
+        start: Cursor | None,
+        *,
+        backwards: bool,
+        limit: int,
+    ) -> list[PhoneNumber]:
+        """Keyset paging (see ``number_pages``): up to ``limit`` numbers just past ``start``."""
+        from wanumbers.server.storage.repositories import number_pages  # it builds on this module
+
+        return number_pages.walk(self._c, waba_id, sort, filters, start, backwards=backwards, limit=limit)
 
     def owned_by(
         self,

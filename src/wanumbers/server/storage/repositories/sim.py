@@ -68,7 +68,10 @@ class SimRepository:
         return int(self._c.execute(select(func.count()).where(faults.c.remaining > 0)).scalar() or 0)
 
     def clear_faults(self) -> int:
-        return self._c.execute(delete(faults)).rowcount
+        """Delete every fault; returns how many were still armed."""
+        armed = self.armed_faults()
+        self._c.execute(delete(faults))
+        return armed
 
     def faults(self) -> list[Fault]:
         """Armed faults, in the order they fire."""

@@ -12,6 +12,7 @@ from wanumbers.server.domain.phone import parse_phone
 from wanumbers.server.domain.profile import CATEGORY_TO_VERTICAL
 from wanumbers.server.domain.records import Account, BusinessProfile, Routing
 from wanumbers.server.services import auth, numbers
+from wanumbers.server.services.details import details_for_api_key
 from wanumbers.server.services.numbers import NumberChanges
 from wanumbers.server.surfaces.http import (
     Endpoint,
@@ -131,19 +132,35 @@ async def update_number(request: Request) -> Response:
 
 
 async def number_details(request: Request) -> Response:
-    rt = runtime(request)
     try:
-        account = await _account(request)
+        e164 = _e164_of(request.path_params["business_phone_number"])
+    except DomainError:
+        e164 = ""  # an unparseable number is reported after the credentials are checked
+    try:
+        view = await call(
+            request,
+            details_for_api_key,
+            runtime(request),
+            request.path_params["sid"],
+            request.headers.get("api-key", ""),
+            e164,
+        )
     except DomainError as error:
         if error.reason is Reason.UNAUTHENTICATED:
             return envelope.bad_credentials("API Key Not Found", code="RBC201")
+        if error.reason is Reason.NUMBER_NOT_FOUND:
+            return envelope.phone_missing()
         raise
-    try:
-        phone = parse_phone(request.path_params["business_phone_number"])
-    except DomainError:
-        return envelope.phone_missing()
-    view = await call(request, numbers.view, rt, account, e164=phone.e164)
     return JSONResponse(project(view.number, view.waba, view.account, KALEYRA_DETAILS), sort_keys=True)
+
+
+def _e164_of(raw: str) -> str:
+    """Digits (with or without ``+``) are already E.164 for any number we store; anything else goes
+    through libphonenumber, which costs more than the rest of the request."""
+    digits = raw[1:] if raw.startswith("+") else raw
+    if digits.isdigit() and 8 <= len(digits) <= 15 and digits[0] != "0":
+        return "+" + digits
+    return parse_phone(raw).e164
 
 
 ENVELOPE = Envelope(

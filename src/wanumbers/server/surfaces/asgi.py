@@ -1,0 +1,79 @@
+"""Small pure-ASGI helpers the request guards share: buffer a bounded body, hand it on, run a use case."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+from starlette.concurrency import run_in_threadpool
+from starlette.types import Message, Receive, Scope
+
+from wanumbers.server.services.runtime import Runtime
+from wanumbers.server.settings import Settings
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class TooLarge(Exception):
+    """The body passed the limit; reading stopped there."""
+
+
+def runtime_of(scope: Scope) -> Runtime:
+    rt: Runtime = scope["app"].state.runtime
+    return rt
+
+
+def settings_of(scope: Scope) -> Settings:
+    settings: Settings = scope["app"].state.settings
+    return settings
+
+
+def headers_of(scope: Scope) -> dict[str, str]:
+    return {name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"]}
+
+
+async def read_bounded(scope: Scope, receive: Receive, limit: int) -> bytes:
+    """The whole body, refusing (before reading it whole) anything over ``limit`` bytes."""
+    declared = headers_of(scope).get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise TooLarge
+    chunks: list[bytes] = []
+    size, more = 0, True
+    while more:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise TooLarge
+        chunks.append(chunk)
+        more = message.get("more_body", False)
+    return b"".join(chunks)
+
+
+def replaying(body: bytes, receive: Receive) -> Receive:
+    """A ``receive`` that yields the already-read body once, then defers to the real one."""
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay
+
+
+async def run(rt: Runtime, use_case: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """As ``surfaces.http.call``: on the loop against the embedded store, in a thread in live mode."""
+    if rt.upstream.name == "emulator":
+        return use_case(*args, **kwargs)
+    return await run_in_threadpool(use_case, *args, **kwargs)
+
+
+def query_of(scope: Scope) -> str:
+    raw: Any = scope.get("query_string", b"")
+    return bytes(raw).decode("latin-1")

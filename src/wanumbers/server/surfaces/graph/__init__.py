@@ -1,0 +1,1 @@
+"""Meta's Graph API (Cloud API) phone-number surface (seed 004 and Meta's OpenAPI; docs/graph.md)."""

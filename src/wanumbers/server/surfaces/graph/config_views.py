@@ -1,0 +1,126 @@
+"""Per-number configuration: conversational automation, business profile and calling (SIP) settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from wanumbers.server.domain import business_profile
+from wanumbers.server.domain.automation import AutomationChange
+from wanumbers.server.domain.errors import DomainError, Reason
+from wanumbers.server.domain.records import Command
+from wanumbers.server.services import configuration
+from wanumbers.server.services.configuration import SipChange
+from wanumbers.server.surfaces.graph import fields
+from wanumbers.server.surfaces.graph.endpoint import GraphCall
+from wanumbers.server.surfaces.graph.lifecycle_views import SUCCESS
+from wanumbers.server.surfaces.graph.params import flag, structured, text
+from wanumbers.server.surfaces.http import JSONResponse, call
+
+PROFILE_NODE = "WhatsAppBusinessProfile"
+
+
+def _invalid(detail: str, name: str) -> DomainError:
+    return DomainError(Reason.INVALID_PARAMETER, detail, field=name)
+
+
+def _prompts(raw: Any) -> list[str] | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
+        raise _invalid("Param prompts must be an array of strings", "prompts")
+    return raw
+
+
+def _commands(raw: Any) -> list[Command] | None:
+    if raw is None:
+        return None
+    shape = "Param commands must be an array of {command_name, command_description}"
+    if not isinstance(raw, list):
+        raise _invalid(shape, "commands")
+    commands = []
+    for item in raw:
+        if not isinstance(item, dict):
+            raise _invalid(shape, "commands")
+        name, description = item.get("command_name"), item.get("command_description")
+        if not isinstance(name, str) or not isinstance(description, str):
+            raise _invalid(shape, "commands")
+        commands.append(Command(name.strip(), description.strip()))
+    return commands
+
+
+async def set_automation(request: Request, g: GraphCall) -> Response:
+    change = AutomationChange(
+        enable_welcome_message=flag(g.params, "enable_welcome_message"),
+        prompts=_prompts(structured(g.params, "prompts")),
+        commands=_commands(structured(g.params, "commands")),
+    )
+    await call(request, configuration.set_automation, g.rt, g.account, g.object_id, change)
+    return JSONResponse(SUCCESS)
+
+
+async def get_profile(request: Request, g: GraphCall) -> Response:
+    profile = await call(request, configuration.get_profile, g.rt, g.account, g.object_id)
+    known = (*business_profile.FIELDS, "messaging_product")
+    specs = fields.parse(text(g.params, "fields"), business_profile.FIELDS, known, PROFILE_NODE)
+    names = tuple(spec.name for spec in specs if spec.name != "messaging_product")
+    return JSONResponse({"data": [business_profile.render(profile, names)]})
+
+
+async def update_profile(request: Request, g: GraphCall) -> Response:
+    if text(g.params, "messaging_product", required=True) != "whatsapp":
+        raise _invalid("Param messaging_product must be whatsapp", "messaging_product")
+    given = {name: g.params[name] for name in business_profile.WRITABLE if name in g.params}
+    if "websites" in given and isinstance(given["websites"], str) and given["websites"]:
+        given["websites"] = structured(g.params, "websites")
+    await call(request, configuration.update_profile, g.rt, g.account, g.object_id, given)
+    return JSONResponse(SUCCESS)
+
+
+def _status(section: dict[str, Any], name: str) -> bool | None:
+    status = section.get("status")
+    if status is None:
+        return None
+    if status not in ("enabled", "disabled"):
+        raise _invalid(f"Param {name}.status must be enabled or disabled", name)
+    return bool(status == "enabled")
+
+
+def _sip_change(calling: Any) -> SipChange:
+    if not isinstance(calling, dict):
+        raise _invalid("Param calling must be an object", "calling")
+    sip = calling.get("sip") or {}
+    if not isinstance(sip, dict):
+        raise _invalid("Param calling.sip must be an object", "calling")
+    servers = sip.get("servers")
+    if servers is not None and not isinstance(servers, list):
+        raise _invalid("Param calling.sip.servers must be an array", "calling")
+    # Turning calling off turns SIP off with it; SIP itself follows sip.status.
+    enabled = _status(sip, "calling.sip")
+    if _status(calling, "calling") is False:
+        enabled = False
+    return SipChange(enabled=enabled, server_configured=None if servers is None else bool(servers))
+
+
+async def update_settings(request: Request, g: GraphCall) -> Response:
+    calling = structured(g.params, "calling")
+    if calling is None:
+        raise _invalid("Only calling settings can be changed on wanumbers", "calling")
+    change = _sip_change(calling)
+    await call(request, configuration.update_sip, g.rt, g.account, g.object_id, change)
+    return JSONResponse(SUCCESS)
+
+
+async def get_settings(request: Request, g: GraphCall) -> Response:
+    state = await call(request, configuration.get_sip, g.rt, g.account, g.object_id)
+    number = state.number
+    on = "enabled" if number.sip_enabled else "disabled"
+    servers = [{"app_id": str(state.app_id)}] if number.sip_server_configured else []
+    body = {
+        "calling": {"status": on, "sip": {"status": on, "servers": servers}},
+        "payload_encryption": {"status": "disabled"},
+        "storage_configuration": {"status": "default"},
+    }
+    return JSONResponse(body)

@@ -1,0 +1,154 @@
+"""Graph's error envelope and the table from domain reasons to Meta's codes.
+
+``{"error": {"message": "(#code) title", "type", "code", "error_subcode"?, "error_data"?, "fbtrace_id"}}``.
+Some reasons mean different things per endpoint (a locked number is a request-code failure on
+``request_code`` and a verify-code failure on ``verify_code``), so rendering takes the operation.
+"""
+
+from __future__ import annotations
+
+import secrets
+import string
+from dataclasses import dataclass
+from typing import Any
+
+from wanumbers.server.domain.errors import DomainError, Reason
+from wanumbers.server.surfaces.http import JSONResponse
+
+NODE_TYPE = "WhatsAppBusinessPhoneNumber"
+_TRACE_ALPHABET = string.ascii_letters + string.digits + "_-"
+MISSING_TOKEN = "An access token is required to request this resource."
+INVALID_TOKEN = "Invalid OAuth access token - Cannot parse access token"
+SOMETHING_WRONG = "(#131000) Something went wrong"
+
+
+def fbtrace_id() -> str:
+    """Shaped like Meta's: 23 URL-safe characters, unique per response, for support correlation."""
+    return "A" + "".join(secrets.choice(_TRACE_ALPHABET) for _ in range(22))
+
+
+def graph_error(
+    message: str,
+    code: int,
+    *,
+    status: int = 400,
+    kind: str = "OAuthException",
+    subcode: int | None = None,
+    details: str | None = None,
+    headers: dict[str, str] | None = None,
+    transient: bool = False,
+) -> JSONResponse:
+    error: dict[str, Any] = {"message": message, "type": kind, "code": code}
+    if subcode is not None:
+        error["error_subcode"] = subcode
+    if transient:
+        error["is_transient"] = True
+    if details is not None:
+        error["error_data"] = {"messaging_product": "whatsapp", "details": details}
+    error["fbtrace_id"] = fbtrace_id()
+    return JSONResponse({"error": error}, status, headers)
+
+
+def missing_token() -> JSONResponse:
+    return graph_error(MISSING_TOKEN, 104, status=401, headers=_www_authenticate("invalid_request", 104))
+
+
+def invalid_token() -> JSONResponse:
+    return graph_error(INVALID_TOKEN, 190, status=401, headers=_www_authenticate("invalid_token", 190))
+
+
+def _www_authenticate(kind: str, message: str | int) -> dict[str, str]:
+    return {"WWW-Authenticate": f'OAuth "Facebook Platform" "{kind}" "{message}"'}
+
+
+def unsupported(method: str, object_id: str) -> JSONResponse:
+    """Missing and foreign objects answer alike, so ids of other accounts cannot be probed."""
+    message = (
+        f"Unsupported {method.lower()} request. Object with ID '{object_id}' does not exist, cannot be "
+        "loaded due to missing permissions, or does not support this operation. Please read the Graph "
+        "API documentation at https://developers.facebook.com/docs/graph-api"
+    )
+    return graph_error(
+        message,
+        100,
+        kind="GraphMethodException",
+        subcode=33,
+        headers={"WWW-Authenticate": 'OAuth "Facebook Platform" "invalid_request" "Unsupported request"'},
+    )
+
+
+def nonexisting_field(name: str, node_type: str = NODE_TYPE) -> JSONResponse:
+    return graph_error(f"(#100) Tried accessing nonexisting field ({name}) on node type ({node_type})", 100)
+
+
+def server_fault() -> JSONResponse:
+    return graph_error(SOMETHING_WRONG, 131000, status=500, details="Please try again later", transient=True)
+
+
+def too_large() -> JSONResponse:
+    return graph_error("(#100) The request body is too large", 100, status=413)
+
+
+@dataclass(frozen=True)
+class Code:
+    code: int
+    title: str
+    subcode: int | None = None
+
+
+REQUEST_CODE_ERROR = Code(136024, "Request code error")
+VERIFY_CODE_ERROR = Code(136025, "Verify code error")
+_OTP_REASONS = (
+    Reason.ALREADY_VERIFIED,
+    Reason.OTP_SEND_LIMIT,
+    Reason.VERIFICATION_LOCKED,
+    Reason.OTP_WRONG,
+    Reason.OTP_EXPIRED,
+    Reason.OTP_NOT_REQUESTED,
+    Reason.OTP_ATTEMPTS_EXHAUSTED,
+)
+_CODES: dict[Reason, Code] = {
+    Reason.REGISTRATION_LIMIT: Code(133016, "Account register deregister rate limit exceeded"),
+    Reason.PIN_MISMATCH: Code(133005, "Two step verification PIN Mismatch"),
+    Reason.NOT_VERIFIED: Code(133006, "Phone number re-verification needed"),
+    Reason.NOT_REGISTERED: Code(100, "Invalid parameter", subcode=2207051),
+    Reason.NAME_NOT_APPROVED: Code(100, "Cannot Create Certificate", subcode=2388001),
+}
+_PARAMETER_REASONS = (
+    Reason.INVALID_PARAMETER,
+    Reason.INVALID_PHONE_NUMBER,
+    Reason.PHONE_NUMBER_TOO_SHORT,
+    Reason.NUMBER_EXISTS,
+    Reason.ILLEGAL_TRANSITION,
+    Reason.UNSAFE_URL,
+    Reason.VERSION_MISMATCH,
+)
+_NOT_FOUND = (Reason.WABA_NOT_FOUND, Reason.NUMBER_NOT_FOUND, Reason.ACCOUNT_NOT_FOUND)
+
+
+def _code_for(reason: Reason, operation: str) -> Code | None:
+    if reason in _OTP_REASONS:
+        return REQUEST_CODE_ERROR if operation == "request_code" else VERIFY_CODE_ERROR
+    return _CODES.get(reason)
+
+
+def render(error: DomainError, operation: str = "", method: str = "GET", object_id: str = "") -> JSONResponse:
+    """The Graph body for a domain error raised while serving ``operation`` on ``object_id``."""
+    reason = error.reason
+    if reason is Reason.UNAUTHENTICATED:
+        return invalid_token()
+    if reason in _NOT_FOUND:
+        return unsupported(method, object_id)
+    if reason in _PARAMETER_REASONS:
+        return graph_error(f"(#100) {error.detail}", 100)
+    code = _code_for(reason, operation)
+    if code is None:
+        return server_fault()
+    headers = {"Retry-After": str(error.retry_after)} if error.retry_after else None
+    return graph_error(
+        f"(#{code.code}) {code.title}",
+        code.code,
+        subcode=code.subcode,
+        details=error.detail,
+        headers=headers,
+    )

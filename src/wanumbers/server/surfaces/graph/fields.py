@@ -1,0 +1,76 @@
+"""The ``fields`` parameter: which node fields to render, with Graph's sub-selection syntax
+(``throughput{level}``). An unknown field fails the whole call, as Graph does."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from wanumbers.server.domain.node import FIELDS, project
+from wanumbers.server.domain.records import Account, PhoneNumber, Waba
+
+
+class NonexistingField(Exception):
+    def __init__(self, name: str, node_type: str = "WhatsAppBusinessPhoneNumber") -> None:
+        super().__init__(name)
+        self.name = name
+        self.node_type = node_type
+
+
+@dataclass(frozen=True, slots=True)
+class FieldSpec:
+    name: str
+    subfields: tuple[str, ...] = ()
+
+
+def _split(raw: str) -> list[str]:
+    """Split on commas outside braces: ``a,b{c,d},e`` -> ``a``, ``b{c,d}``, ``e``."""
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for char in raw:
+        depth += (char == "{") - (char == "}")
+        if char == "," and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(char)
+    parts.append("".join(current))
+    return [part.strip() for part in parts if part.strip()]
+
+
+def _spec(part: str) -> FieldSpec:
+    name, _, rest = part.partition("{")
+    name = name.split(".")[0].strip()  # modifiers such as .limit(5) do not apply to scalar fields
+    return FieldSpec(name, tuple(_split(rest.rstrip("}"))) if rest else ())
+
+
+def parse(
+    raw: str | None,
+    default: Sequence[str],
+    known: Sequence[str] = tuple(FIELDS),
+    node_type: str = "WhatsAppBusinessPhoneNumber",
+) -> list[FieldSpec]:
+    """Requested fields in order, ``id`` last (where Graph puts it), without duplicates."""
+    specs = [_spec(part) for part in _split(raw)] if raw and raw.strip() else [FieldSpec(n) for n in default]
+    seen: dict[str, FieldSpec] = {}
+    for spec in specs:
+        if spec.name not in known:
+            raise NonexistingField(spec.name, node_type)
+        seen.setdefault(spec.name, spec)
+    seen.pop("id", None)
+    return [*seen.values(), FieldSpec("id")] if "id" in known else list(seen.values())
+
+
+def _narrow(value: Any, subfields: tuple[str, ...]) -> Any:
+    if not subfields or not isinstance(value, dict):
+        return value
+    return {key: value[key] for key in subfields if key in value}
+
+
+def render_node(
+    number: PhoneNumber, waba: Waba, account: Account, specs: Sequence[FieldSpec]
+) -> dict[str, Any]:
+    values = project(number, waba, account, [spec.name for spec in specs])
+    return {spec.name: _narrow(values[spec.name], spec.subfields) for spec in specs}

@@ -1,0 +1,110 @@
+"""The phone-number node and the WABA's ``phone_numbers`` edge: read, list, create."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from wanumbers.server.domain import listing as rules
+from wanumbers.server.domain.errors import DomainError, Reason
+from wanumbers.server.domain.node import LIST_DEFAULT, NODE_DEFAULT
+from wanumbers.server.domain.phone import ParsedPhone, parse_phone
+from wanumbers.server.services import numbers, registration
+from wanumbers.server.services.listing import NumberPage, PageRequest, list_numbers
+from wanumbers.server.surfaces.graph import fields
+from wanumbers.server.surfaces.graph.endpoint import GraphCall
+from wanumbers.server.surfaces.graph.params import Params, structured, text
+from wanumbers.server.surfaces.http import JSONResponse, call
+
+MIN_NAME, MAX_NAME = 2, 75  # OpenAPI limits on verified_name
+
+
+def _invalid(detail: str, name: str) -> DomainError:
+    return DomainError(Reason.INVALID_PARAMETER, detail, field=name)
+
+
+async def get_node(request: Request, g: GraphCall) -> Response:
+    view = await call(request, numbers.view, g.rt, g.account, number_id=g.object_id)
+    specs = fields.parse(text(g.params, "fields"), NODE_DEFAULT)
+    return JSONResponse(fields.render_node(view.number, view.waba, view.account, specs))
+
+
+def _page_request(params: Params) -> PageRequest:
+    raw_sort = text(params, "sort") or rules.DEFAULT_SORT.value
+    try:
+        sort = rules.Sort(raw_sort)
+    except ValueError:
+        raise _invalid("Param sort must be one of " + ", ".join(rules.Sort), "sort") from None
+    raw_limit = text(params, "limit") or str(rules.DEFAULT_LIMIT)
+    if not raw_limit.isdigit():
+        raise _invalid("Param limit must be an integer", "limit")
+    return PageRequest(
+        sort=sort,
+        filters=_filters(structured(params, "filtering")),
+        limit=rules.check_limit(int(raw_limit)),
+        after=text(params, "after") or None,
+        before=text(params, "before") or None,
+    )
+
+
+def _filters(raw: Any) -> list[rules.Filter]:
+    if raw is None:
+        return []
+    items = raw if isinstance(raw, list) else [raw]
+    if not all(isinstance(item, dict) for item in items):
+        raise _invalid("Param filtering must be an array of {field, operator, value}", "filtering")
+    return [rules.make_filter(item.get("field"), item.get("operator"), item.get("value")) for item in items]
+
+
+def _paging(request: Request, page: NumberPage) -> dict[str, Any]:
+    paging: dict[str, Any] = {"cursors": {"before": page.first, "after": page.last}}
+    url = request.url.remove_query_params(["after", "before"])
+    if page.has_next and page.last:
+        paging["next"] = str(url.include_query_params(after=page.last))
+    if page.has_previous and page.first:
+        paging["previous"] = str(url.include_query_params(before=page.first))
+    return paging
+
+
+async def list_phone_numbers(request: Request, g: GraphCall) -> Response:
+    specs = fields.parse(text(g.params, "fields"), LIST_DEFAULT)
+    page = await call(request, list_numbers, g.rt, g.account, g.object_id, _page_request(g.params))
+    body: dict[str, Any] = {
+        "data": [fields.render_node(n, page.waba, page.account, specs) for n in page.numbers]
+    }
+    if page.numbers:  # Graph leaves paging out of an empty edge
+        body["paging"] = _paging(request, page)
+    return JSONResponse(body)
+
+
+def _phone(cc: str, raw: str) -> ParsedPhone:
+    """``phone_number`` comes "with or without the country calling code" (Meta's docs)."""
+    if raw.startswith("+"):
+        phone = parse_phone(raw)
+    else:
+        try:
+            phone = parse_phone(raw, cc)
+        except DomainError:
+            if not raw.startswith(cc):
+                raise
+            phone = parse_phone("+" + raw)
+    if phone.dial_code != cc:
+        raise _invalid("Param phone_number does not match the country calling code", "phone_number")
+    return phone
+
+
+async def create_phone_number(request: Request, g: GraphCall) -> Response:
+    cc = (text(g.params, "cc") or text(g.params, "country_code") or "").lstrip("+")
+    if not cc:
+        raise _invalid("The parameter cc is required", "cc")
+    if not cc.isdigit() or len(cc) > 3:
+        raise _invalid("Param cc must be a country calling code of 1 to 3 digits", "cc")
+    raw_phone = text(g.params, "phone_number", required=True) or ""
+    name = text(g.params, "verified_name", required=True) or ""
+    if not MIN_NAME <= len(name) <= MAX_NAME:
+        raise _invalid(f"Param verified_name must be {MIN_NAME} to {MAX_NAME} characters", "verified_name")
+    phone = _phone(cc, raw_phone.replace(" ", "").replace("-", ""))
+    number = await call(request, registration.create_number, g.rt, g.account, g.object_id, phone, name)
+    return JSONResponse({"id": str(number.id)})

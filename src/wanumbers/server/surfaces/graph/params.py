@@ -1,0 +1,109 @@
+"""One parameter map from wherever a client put it: query string, form body (urlencoded or multipart)
+or JSON body. Meta's docs show all three for the same endpoints (curl ``-F``, ``-d`` JSON, query
+strings), and Graph treats them alike; a body value wins over the query string.
+
+Values from forms and query strings are text, so structured ones (``commands``, ``prompts``,
+``filtering``, ``websites``) may arrive as JSON-encoded strings; ``structured`` decodes them.
+"""
+
+from __future__ import annotations
+
+import ast
+import email.parser
+import email.policy
+from typing import Any
+from urllib.parse import parse_qsl
+
+import orjson
+from starlette.requests import Request
+
+from wanumbers.server.domain.errors import DomainError, Reason
+from wanumbers.server.surfaces.http import read_body
+
+Params = dict[str, Any]
+
+
+def _invalid(detail: str, name: str | None = None) -> DomainError:
+    return DomainError(Reason.INVALID_PARAMETER, detail, field=name)
+
+
+async def read_params(request: Request) -> Params:
+    params: Params = dict(request.query_params)
+    if request.method in ("POST", "PUT", "DELETE"):
+        body = await read_body(request)
+        if body.strip():
+            params.update(_body(body, request.headers.get("content-type", "")))
+    return params
+
+
+def _body(body: bytes, content_type: str) -> Params:
+    kind = content_type.split(";")[0].strip().lower()
+    if kind == "multipart/form-data":
+        return _multipart(body, content_type)
+    if kind == "application/x-www-form-urlencoded":
+        return dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+    try:
+        decoded = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        if kind.endswith("json"):
+            raise _invalid("The request body is not valid JSON") from None
+        # Clients that omit the content type often still send a form (curl -d "a=b").
+        return dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+    if not isinstance(decoded, dict):
+        raise _invalid("The request body must be a JSON object")
+    return decoded
+
+
+def _multipart(body: bytes, content_type: str) -> Params:
+    """Plain form fields of a multipart body (the stdlib parser; files are not expected here)."""
+    head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode()
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
+    params: Params = {}
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if isinstance(name, str):
+            payload = part.get_payload(decode=True)
+            params[name] = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
+    return params
+
+
+def text(params: Params, name: str, *, required: bool = False) -> str | None:
+    """A scalar as text: JSON numbers are taken too (a PIN or code sent as ``123456``)."""
+    value = params.get(name)
+    if value is None or value == "":
+        if required:
+            raise _invalid(f"The parameter {name} is required", name)
+        return None if value is None else ""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise _invalid(f"Param {name} must be a string", name)
+    return str(value).strip()
+
+
+def flag(params: Params, name: str) -> bool | None:
+    value = params.get(name)
+    if value is None or isinstance(value, bool):
+        return value
+    lowered = str(value).strip().lower()
+    if lowered in ("true", "1"):
+        return True
+    if lowered in ("false", "0"):
+        return False
+    raise _invalid(f"Param {name} must be a boolean", name)
+
+
+def structured(params: Params, name: str) -> Any:
+    """A list or object, given natively (JSON body) or JSON-encoded in a string. Meta's own docs quote
+    ``filtering`` with single quotes, so a Python-style literal is accepted as a fallback."""
+    value = params.get(name)
+    if not isinstance(value, str):
+        return value
+    if not value.strip():
+        return None
+    try:
+        return orjson.loads(value)
+    except orjson.JSONDecodeError:
+        pass
+    try:
+        return ast.literal_eval(value)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        raise _invalid(f"Param {name} must be JSON", name) from None

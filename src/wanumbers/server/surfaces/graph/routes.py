@@ -1,0 +1,58 @@
+"""Graph routes. Each path is served with a dotted version (``/v23.0/…``, any ``vNN.N``) and without
+one. Kaleyra's ``/v1``/``/v2`` routes are mounted first and have more segments; a Graph version
+always has a dot, so the two never match the same path."""
+
+from __future__ import annotations
+
+import re
+
+from starlette.convertors import Convertor, register_url_convertor
+from starlette.routing import Route
+
+from wanumbers.server.surfaces.graph import config_views, lifecycle_views, node_views
+from wanumbers.server.surfaces.graph.endpoint import Handler, graph_endpoint
+
+
+class GraphVersion(Convertor[str]):
+    regex = r"v[0-9]+\.[0-9]+"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        if not re.fullmatch(self.regex, value):
+            raise ValueError(f"not a Graph version: {value}")
+        return value
+
+
+register_url_convertor("graph_version", GraphVersion())
+
+
+def _routes(path: str, method: str, operation: str, handler: Handler) -> list[Route]:
+    endpoint = graph_endpoint(operation, handler)
+    return [
+        Route("/{version:graph_version}" + path, endpoint, methods=[method], name=f"graph.{operation}"),
+        Route(path, endpoint, methods=[method], name=f"graph.{operation}.unversioned"),
+    ]
+
+
+_TABLE: list[tuple[str, str, str, Handler]] = [
+    ("/{node_id}", "GET", "get_node", node_views.get_node),
+    ("/{node_id}/phone_numbers", "GET", "list_numbers", node_views.list_phone_numbers),
+    ("/{node_id}/phone_numbers", "POST", "create_number", node_views.create_phone_number),
+    ("/{node_id}/request_code", "POST", "request_code", lifecycle_views.request_code),
+    ("/{node_id}/verify_code", "POST", "verify_code", lifecycle_views.verify_code),
+    ("/{node_id}/register", "POST", "register", lifecycle_views.register),
+    ("/{node_id}/deregister", "POST", "deregister", lifecycle_views.deregister),
+    ("/{node_id}/conversational_automation", "POST", "set_automation", config_views.set_automation),
+    ("/{node_id}/whatsapp_business_profile", "GET", "get_profile", config_views.get_profile),
+    ("/{node_id}/whatsapp_business_profile", "POST", "update_profile", config_views.update_profile),
+    ("/{node_id}/settings", "GET", "get_settings", config_views.get_settings),
+    ("/{node_id}/settings", "POST", "update_settings", config_views.update_settings),
+]
+
+routes = [
+    route
+    for path, method, operation, handler in _TABLE
+    for route in _routes(path, method, operation, handler)
+]

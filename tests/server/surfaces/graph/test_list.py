@@ -1,0 +1,231 @@
+"""GET /{waba_id}/phone_numbers: fields, filtering, sort, limit and keyset cursor paging."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tests.server.surfaces.graph.conftest import Graph, assert_graph_error
+from wanumbers.server.domain.lifecycle import AccountMode, MessagingTier
+from wanumbers.server.domain.records import PhoneNumber
+from wanumbers.server.services.runtime import Runtime
+
+# Valid Indian mobiles, distinct per index.
+def phone(i: int) -> str:
+    return f"98765{i:05d}"
+
+
+def seed(rt: Runtime, waba_id: int, count: int, *, onboard_every: int = 0) -> list[PhoneNumber]:
+    """``count`` numbers straight into the store, one second apart; every ``onboard_every``-th is
+    onboarded (the rest never were, so have no last_onboarded_time)."""
+    base = rt.clock.now()
+    made = []
+    with rt.uow(write=True) as uow:
+        for i in range(count):
+            number = PhoneNumber(
+                id=rt.ids.numeric(15),
+                waba_id=waba_id,
+                e164=f"+91{phone(i)}",
+                country_code="IN",
+                dial_code="91",
+                verified_name=f"Shop {i}",
+            )
+            uow.numbers.add(number, base + timedelta(seconds=i))
+            if onboard_every and i % onboard_every == 0:
+                # Onboarding order is the reverse of creation order, so the two sorts differ.
+                number.last_onboarded_at = base + timedelta(hours=1, seconds=count - i)
+                uow.numbers.save(number)
+            made.append(number)
+        uow.commit()
+    return made
+
+
+def edge(graph: Graph, **params: Any) -> Any:
+    response = graph.get(f"/{graph.tenant.waba_id}/phone_numbers", **params)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def walk(graph: Graph, **params: Any) -> list[str]:
+    """Follow ``next`` links to the end; returns ids in order."""
+    ids: list[str] = []
+    body = edge(graph, **params)
+    while True:
+        ids += [item["id"] for item in body["data"]]
+        link = body.get("paging", {}).get("next")
+        if not link:
+            return ids
+        query = {k: v[0] for k, v in parse_qs(urlsplit(link).query).items()}
+        body = edge(graph, **query)
+
+
+def test_empty_edge(graph: Graph) -> None:
+    assert edge(graph) == {"data": []}
+
+
+def test_default_fields_include_what_openapi_requires(graph: Graph) -> None:
+    number_id = graph.create()
+    item = edge(graph)["data"][0]
+    assert item == {
+        "display_phone_number": "+91 98765 43210",
+        "verified_name": "Acme Foods",
+        "quality_rating": "NA",
+        "code_verification_status": "NOT_VERIFIED",
+        "status": "PENDING",
+        "id": number_id,
+    }
+
+
+def test_fields_param_applies_to_items(graph: Graph) -> None:
+    number_id = graph.create()
+    assert edge(graph, fields="throughput")["data"] == [{"throughput": {"level": "NOT_APPLICABLE"}, "id": number_id}]
+
+
+def test_unknown_field_fails(graph: Graph) -> None:
+    response = graph.get(f"/{graph.tenant.waba_id}/phone_numbers", fields="nope")
+    assert_graph_error(response, 400, 100)
+
+
+def test_creation_sort_both_ways(graph: Graph) -> None:
+    made = seed(graph.rt, graph.tenant.waba_id, 7)
+    ids = [str(n.id) for n in made]
+    assert walk(graph, sort="creation_time.asc", limit=3) == ids
+    assert walk(graph, sort="creation_time.desc", limit=3) == ids[::-1]
+
+
+def test_default_sort_is_last_onboarded_desc_with_never_onboarded_last(graph: Graph) -> None:
+    made = seed(graph.rt, graph.tenant.waba_id, 9, onboard_every=2)
+    onboarded = [n for n in made if n.last_onboarded_at]
+    never = [n for n in made if not n.last_onboarded_at]
+    by_time = sorted(onboarded, key=lambda n: n.last_onboarded_at or 0, reverse=True)
+    expected = [str(n.id) for n in by_time] + [str(n.id) for n in sorted(never, key=lambda n: n.id, reverse=True)]
+    assert walk(graph, limit=2) == expected
+    asc = [str(n.id) for n in reversed(by_time)] + [str(n.id) for n in sorted(never, key=lambda n: n.id)]
+    assert walk(graph, sort="last_onboarded_time.asc", limit=4) == asc
+
+
+@pytest.mark.parametrize("sort", ["creation_time.asc", "last_onboarded_time.desc"])
+def test_before_cursor_walks_back(graph: Graph, sort: str) -> None:
+    seed(graph.rt, graph.tenant.waba_id, 10, onboard_every=3)
+    everything = walk(graph, sort=sort, limit=100)
+    first = edge(graph, sort=sort, limit=4)
+    assert "previous" not in first["paging"]
+    second = edge(graph, sort=sort, limit=4, after=first["paging"]["cursors"]["after"])
+    third = edge(graph, sort=sort, limit=4, after=second["paging"]["cursors"]["after"])
+    assert [i["id"] for i in third["data"]] == everything[8:]
+    assert "next" not in third["paging"] and "previous" in third["paging"]
+    back = edge(graph, sort=sort, limit=4, before=third["paging"]["cursors"]["before"])
+    assert [i["id"] for i in back["data"]] == everything[4:8]
+    assert "next" in back["paging"] and "previous" in back["paging"]
+    start = edge(graph, sort=sort, limit=4, before=back["paging"]["cursors"]["before"])
+    assert [i["id"] for i in start["data"]] == everything[:4]
+    assert "previous" not in start["paging"]
+
+
+def test_paging_shape(graph: Graph) -> None:
+    seed(graph.rt, graph.tenant.waba_id, 3)
+    body = edge(graph, limit=2, fields="id")
+    paging = body["paging"]
+    assert set(paging["cursors"]) == {"before", "after"}
+    query = parse_qs(urlsplit(paging["next"]).query)
+    assert query["after"] == [paging["cursors"]["after"]]
+    assert query["limit"] == ["2"] and query["fields"] == ["id"]
+
+
+def test_limit_default_25(graph: Graph) -> None:
+    seed(graph.rt, graph.tenant.waba_id, 30)
+    assert len(edge(graph)["data"]) == 25
+
+
+@pytest.mark.parametrize("limit", ["0", "101", "abc", "-1"])
+def test_limit_out_of_range(graph: Graph, limit: str) -> None:
+    response = graph.get(f"/{graph.tenant.waba_id}/phone_numbers", limit=limit)
+    assert_graph_error(response, 400, 100)
+
+
+@pytest.mark.parametrize("params", [{"sort": "name.asc"}, {"after": "garbage!"}, {"before": "bm9wZQ"}])
+def test_bad_sort_or_cursor(graph: Graph, params: dict[str, str]) -> None:
+    assert_graph_error(graph.get(f"/{graph.tenant.waba_id}/phone_numbers", **params), 400, 100)
+
+
+def test_cursor_of_another_sort_is_refused(graph: Graph) -> None:
+    seed(graph.rt, graph.tenant.waba_id, 3)
+    cursor = edge(graph, sort="creation_time.asc", limit=1)["paging"]["cursors"]["after"]
+    response = graph.get(f"/{graph.tenant.waba_id}/phone_numbers", sort="creation_time.desc", after=cursor)
+    assert_graph_error(response, 400, 100)
+
+
+def _mark(rt: Runtime, number: PhoneNumber, **changes: Any) -> None:
+    with rt.uow(write=True) as uow:
+        for key, value in changes.items():
+            setattr(number, key, value)
+        uow.numbers.save(number)
+        uow.commit()
+
+
+@pytest.fixture
+def varied(graph: Graph) -> list[PhoneNumber]:
+    made = seed(graph.rt, graph.tenant.waba_id, 4)
+    _mark(graph.rt, made[0], account_mode=AccountMode.SANDBOX)
+    _mark(graph.rt, made[1], tier=MessagingTier.TIER_1K, is_official_business_account=True)
+    _mark(graph.rt, made[2], tier=MessagingTier.TIER_10K)
+    return made
+
+
+@pytest.mark.parametrize(
+    ("filtering", "expected"),
+    [
+        ('[{"field":"account_mode","operator":"EQUAL","value":"SANDBOX"}]', [0]),
+        ("[{'field':'account_mode','operator':'EQUAL','value':'SANDBOX'}]", [0]),  # Meta's own quoting
+        ('[{"field":"account_mode","operator":"NOT_EQUAL","value":"SANDBOX"}]', [1, 2, 3]),
+        ('[{"field":"messaging_limit_tier","operator":"IN","value":["TIER_1K","TIER_10K"]}]', [1, 2]),
+        ('[{"field":"messaging_limit_tier","operator":"NOT_IN","value":["TIER_250"]}]', [1, 2]),
+        ('[{"field":"is_official_business_account","operator":"EQUAL","value":true}]', [1]),
+        ('[{"field":"is_official_business_account","operator":"EQUAL","value":"false"}]', [0, 2, 3]),
+        (
+            '[{"field":"is_official_business_account","operator":"EQUAL","value":false},'
+            '{"field":"messaging_limit_tier","operator":"EQUAL","value":"TIER_250"}]',
+            [0, 3],
+        ),
+    ],
+)
+def test_filtering(graph: Graph, varied: list[PhoneNumber], filtering: str, expected: list[int]) -> None:
+    ids = walk(graph, filtering=filtering, sort="creation_time.asc", limit=1)
+    assert ids == [str(varied[i].id) for i in expected]
+
+
+@pytest.mark.parametrize(
+    "filtering",
+    [
+        '[{"field":"status","operator":"EQUAL","value":"CONNECTED"}]',
+        '[{"field":"account_mode","operator":"LIKE","value":"LIVE"}]',
+        '[{"field":"account_mode","operator":"EQUAL","value":"PROD"}]',
+        '[{"field":"account_mode","operator":"EQUAL","value":["LIVE","SANDBOX"]}]',
+        "[1, 2]",
+        "not json at all [",
+    ],
+)
+def test_bad_filtering(graph: Graph, filtering: str) -> None:
+    response = graph.get(f"/{graph.tenant.waba_id}/phone_numbers", filtering=filtering)
+    assert_graph_error(response, 400, 100)
+
+
+def test_foreign_waba_is_100_33(graph: Graph, rival: Graph) -> None:
+    response = graph.get(f"/{rival.tenant.waba_id}/phone_numbers")
+    error = assert_graph_error(response, 400, 100, 33)
+    assert f"'{rival.tenant.waba_id}'" in error["message"]
+
+
+def test_only_the_wabas_numbers_are_listed(graph: Graph, rival: Graph) -> None:
+    rival.create(phone="9876500001")
+    mine = graph.create()
+    assert [item["id"] for item in edge(graph)["data"]] == [mine]
+
+
+def test_filtering_as_json_body_list_is_accepted(graph: Graph, varied: list[PhoneNumber]) -> None:
+    raw = json.dumps([{"field": "account_mode", "operator": "EQUAL", "value": "SANDBOX"}])
+    assert walk(graph, filtering=raw) == [str(varied[0].id)]
