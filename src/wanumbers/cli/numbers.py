@@ -27,7 +27,7 @@ import click
 
 from wanumbers.cli import numbers_view as view
 from wanumbers.cli.numbers_import import import_csv
-from wanumbers.client import CloudAPI, Kaleyra, WanumbersError
+from wanumbers.client import DEFAULT_GRAPH_URL, CloudAPI, Kaleyra, WanumbersError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -66,9 +66,7 @@ def kaleyra_command(function: F) -> F:
     """The options every Kaleyra command takes, turned into a ``kaleyra`` client argument."""
 
     @click.option("--sid", envvar="WANUMBERS_SID", required=True, help="Account SID [WANUMBERS_SID].")
-    @click.option(
-        "--api-key", envvar="WANUMBERS_API_KEY", required=True, help="API key [WANUMBERS_API_KEY]."
-    )
+    @click.option("--api-key", envvar="WANUMBERS_API_KEY", required=True, help="API key [WANUMBERS_API_KEY].")
     @click.option("--base-url", envvar="WANUMBERS_BASE_URL", help="API URL [WANUMBERS_BASE_URL].")
     @click.option(
         "--pod",
@@ -166,7 +164,7 @@ def update(kaleyra: Kaleyra, waba_id: str, phone_number: str, as_json: bool, **f
     """Update a number's profile and callbacks; only the options given change."""
     if all(value is None for value in fields.values()):
         raise click.UsageError("give at least one field to change, e.g. --about")
-    kaleyra.update_number(waba_id, phone_number, **fields)
+    kaleyra.update_number(waba_id, phone_number, **fields)  # type: ignore[arg-type]  # UPDATE_FIELDS
     if as_json:
         view.echo_json({"updated": sorted(name for name, value in fields.items() if value is not None)})
     else:
@@ -199,8 +197,8 @@ def details(kaleyra: Kaleyra, phone_number: str, api_version: str, as_json: bool
 @exits_on_sdk_error
 def list_numbers(waba_id: str, access_token: str, base_url: str | None, as_json: bool) -> None:
     """Every number of a WABA, over the Graph API (follows pages to the end)."""
-    graph_url = {"base_url": base_url} if base_url else {}
-    with CloudAPI(access_token, waba_id=waba_id, **graph_url, **client_options()) as graph:
+    url = base_url or DEFAULT_GRAPH_URL
+    with CloudAPI(access_token, waba_id=waba_id, base_url=url, **client_options()) as graph:
         found = list(graph.iter_phone_numbers(fields=LIST_FIELDS, limit=100))
     if as_json:
         view.echo_json([view.plain(number) for number in found])

@@ -28,14 +28,15 @@ _COLOURS = {
     "FLAGGED": "red",
     "DECLINED": "red",
 }
+# (field, header): short headers keep the table readable in an 80-column terminal.
 LIST_COLUMNS = (
-    "id",
-    "display_phone_number",
-    "verified_name",
-    "status",
-    "quality_rating",
-    "name_status",
-    "health",
+    ("id", "id"),
+    ("display_phone_number", "phone"),
+    ("verified_name", "name"),
+    ("status", "status"),
+    ("quality_rating", "quality"),
+    ("name_status", "name review"),
+    ("health", "health"),
 )
 
 
@@ -80,11 +81,11 @@ def details_table(number: PhoneNumber) -> Table:
 
 def list_table(numbers: Iterable[PhoneNumber]) -> Table:
     table = Table(title="Phone numbers")
-    for column in LIST_COLUMNS:
-        table.add_column(column)
+    for field, header in LIST_COLUMNS:
+        table.add_column(header, no_wrap=field in ("id", "display_phone_number"))
     for number in numbers:
         row = {**plain(number), "health": health_of(number)}
-        table.add_row(*(coloured(row.get(column)) for column in LIST_COLUMNS))
+        table.add_row(*(coloured(row.get(field)) for field, _ in LIST_COLUMNS))
     return table
 
 

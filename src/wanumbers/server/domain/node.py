@@ -78,7 +78,9 @@ Renderer = Callable[[PhoneNumber, Waba, Account], Any]
 
 FIELDS: dict[str, Renderer] = {
     "id": lambda n, w, a: str(n.id),
-    "display_phone_number": lambda n, w, a: n.display or ParsedPhone(n.e164, n.country_code, n.dial_code).display,
+    "display_phone_number": lambda n, w, a: (
+        n.display or ParsedPhone(n.e164, n.country_code, n.dial_code).display
+    ),
     "verified_name": lambda n, w, a: n.verified_name,
     "quality_rating": lambda n, w, a: n.quality.value,
     "quality_score": lambda n, w, a: {"score": n.quality.value},

@@ -29,7 +29,7 @@ class RateLimit:
 
     @classmethod
     def parse(cls, spec: str) -> RateLimit | None:
-        """``"50/100"`` → 50 req/s, burst 100; ``"50"`` → burst = 2 × rate; ``"0"`` → off (``None``)."""
+        """``"50/100"`` → 50 req/s, burst 100; ``"50"`` → burst = 2 * rate; ``"0"`` → off (``None``)."""
         rate_text, _, burst_text = spec.strip().partition("/")
         try:
             rate = float(rate_text)

@@ -37,8 +37,7 @@ class Limiter:
         if lease is not None and lease.tokens > 0 and now < lease.until:
             lease.tokens -= 1
             return None
-        wait = self._take(rt, key, now)
-        return wait
+        return self._take(rt, key, now)
 
     def _take(self, rt: Runtime, key: str, now: float) -> int | None:
         limit, size = self.limit, self.limit.lease_size

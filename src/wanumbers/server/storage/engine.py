@@ -37,12 +37,15 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
         max_overflow=pool_size,
         pool_timeout=5,
         connect_args={"connect_timeout": 3},
+        hide_parameters=True,
     )
 
 
 def _sqlite_engine(url: str) -> Engine:
     memory = url in ("sqlite://", "sqlite:///:memory:")
-    kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
+    # hide_parameters: a logged or re-raised database error never carries a bound value (an OTP in the
+    # outbox insert, a digest), whatever the log level.
+    kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False}, "hide_parameters": True}
     if memory:
         kwargs["poolclass"] = StaticPool
     engine = create_engine(url, **kwargs)

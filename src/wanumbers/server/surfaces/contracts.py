@@ -23,12 +23,13 @@ from wanumbers.server.surfaces.kaleyra import envelope as kaleyra
 Contract = Literal["kaleyra", "graph"]
 _KALEYRA = re.compile(r"^/v[12]/")
 _GRAPH = re.compile(r"^/v\d{1,3}\.\d{1,3}/")
+_GRAPH_UNVERSIONED = re.compile(r"^/\d{1,64}(/|$)")  # Graph also serves /{node_id}/… without a version
 
 
 def contract_of(path: str) -> Contract | None:
     if _KALEYRA.match(path):
         return "kaleyra"
-    if _GRAPH.match(path):
+    if _GRAPH.match(path) or _GRAPH_UNVERSIONED.match(path):
         return "graph"
     return None
 
@@ -97,15 +98,25 @@ def refuse(contract: Contract, refusal: Refusal, path: str, retry_after: int | N
 
 def server_fault(contract: Contract) -> Response:
     if contract == "graph":
-        return graph_error(500, 2, "Service temporarily unavailable", None)
+        try:
+            from wanumbers.server.surfaces.graph.errors import server_fault as graph_fault
+        except ImportError:
+            return graph_error(500, 131000, "Something went wrong", None)
+        return graph_fault()
     return kaleyra.server_fault()
 
 
-def graph_error(status: int, code: int, message: str, headers: dict[str, str] | None) -> JSONResponse:
-    error = {
-        "message": f"(#{code}) {message}",
-        "type": "OAuthException",
-        "code": code,
-        "fbtrace_id": secrets.token_urlsafe(17),  # 23 characters, as Graph's
-    }
-    return JSONResponse({"error": error}, status, headers)
+def graph_error(status: int, code: int, message: str, headers: dict[str, str] | None) -> Response:
+    """Graph's envelope, through the Graph surface's own renderer when it is installed."""
+    transient = status in (409, 429)
+    try:
+        from wanumbers.server.surfaces.graph import errors
+    except ImportError:
+        error: dict[str, object] = {"message": f"(#{code}) {message}", "type": "OAuthException", "code": code}
+        if transient:
+            error["is_transient"] = True
+        error["fbtrace_id"] = "A" + secrets.token_urlsafe(17)[:22]
+        return JSONResponse({"error": error}, status, headers)
+    return errors.graph_error(
+        f"(#{code}) {message}", code, status=status, headers=headers, transient=transient
+    )

@@ -64,7 +64,14 @@ class IdempotencyGuard:
 
 
 async def _once(
-    app: ASGIApp, contract: Contract, key_scope: str, key: str, body: bytes, scope: Scope, receive: Receive, send: Send
+    app: ASGIApp,
+    contract: Contract,
+    key_scope: str,
+    key: str,
+    body: bytes,
+    scope: Scope,
+    receive: Receive,
+    send: Send,
 ) -> None:
     rt = runtime_of(scope)
     fingerprint = idempotency.fingerprint(bytes(scope.get("query_string", b"")), body)

@@ -35,7 +35,8 @@ class Emulator:
             e164=phone.e164,
             country_code=phone.country_code,
             dial_code=phone.dial_code,
-            verified_name=verified_name, display=phone.display,
+            verified_name=verified_name,
+            display=phone.display,
         )
         return uow.numbers.add(number, self._clock.now())
 

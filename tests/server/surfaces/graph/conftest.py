@@ -51,9 +51,9 @@ class Graph:
         return sim.outbox(self.rt, e164, 1)[0].code
 
     def verify(self, number_id: str, e164: str) -> None:
-        assert self.post(f"/{number_id}/request_code", {"code_method": "SMS", "language": "en_US"}).json() == {
-            "success": True
-        }
+        assert self.post(
+            f"/{number_id}/request_code", {"code_method": "SMS", "language": "en_US"}
+        ).json() == {"success": True}
         code = self.last_code(e164)
         assert self.post(f"/{number_id}/verify_code", {"code": code}).json() == {"success": True}
 
@@ -80,7 +80,9 @@ def rival(app_client: TestClient, runtime: Runtime) -> Graph:
     return graph_for(app_client, runtime, make_tenant(runtime, "Rival"))
 
 
-def assert_graph_error(response: httpx.Response, status: int, code: int, subcode: int | None = None) -> dict[str, Any]:
+def assert_graph_error(
+    response: httpx.Response, status: int, code: int, subcode: int | None = None
+) -> dict[str, Any]:
     assert response.status_code == status, response.text
     error: dict[str, Any] = response.json()["error"]
     assert error["code"] == code

@@ -68,7 +68,12 @@ def test_create_as_form_and_query(graph: Graph) -> None:
     assert form.status_code == 200, form.text
     query = graph.client.post(
         path,
-        params={"cc": "91", "phone_number": "9876500002", "verified_name": "Acme", "access_token": graph.token},
+        params={
+            "cc": "91",
+            "phone_number": "9876500002",
+            "verified_name": "Acme",
+            "access_token": graph.token,
+        },
     )
     assert query.status_code == 200, query.text
 
@@ -122,7 +127,11 @@ def test_full_lifecycle(graph: Graph) -> None:
     number_id = graph.create()
     assert _status(graph, number_id)["code_verification_status"] == "NOT_VERIFIED"
     graph.verify(number_id, E164)
-    assert _status(graph, number_id) == {"status": "PENDING", "code_verification_status": "VERIFIED", "id": number_id}
+    assert _status(graph, number_id) == {
+        "status": "PENDING",
+        "code_verification_status": "VERIFIED",
+        "id": number_id,
+    }
     assert graph.post(f"/{number_id}/register", REGISTER).json() == {"success": True}
     assert _status(graph, number_id)["status"] == "CONNECTED"
     assert graph.post(f"/{number_id}/deregister").json() == {"success": True}
@@ -161,8 +170,12 @@ def test_request_code_as_query_string_and_multipart(graph: Graph) -> None:
 
 @pytest.mark.parametrize(
     "body",
-    [{"language": "en_US"}, {"code_method": "EMAIL", "language": "en_US"}, {"code_method": "SMS"},
-     {"code_method": "SMS", "language": "english"}],
+    [
+        {"language": "en_US"},
+        {"code_method": "EMAIL", "language": "en_US"},
+        {"code_method": "SMS"},
+        {"code_method": "SMS", "language": "english"},
+    ],
 )
 def test_request_code_bad_params_are_100(graph: Graph, body: dict[str, str]) -> None:
     number_id = graph.create()

@@ -14,6 +14,7 @@ from wanumbers.server.domain.lifecycle import AccountMode, MessagingTier
 from wanumbers.server.domain.records import PhoneNumber
 from wanumbers.server.services.runtime import Runtime
 
+
 # Valid Indian mobiles, distinct per index.
 def phone(i: int) -> str:
     return f"98765{i:05d}"
@@ -82,7 +83,9 @@ def test_default_fields_include_what_openapi_requires(graph: Graph) -> None:
 
 def test_fields_param_applies_to_items(graph: Graph) -> None:
     number_id = graph.create()
-    assert edge(graph, fields="throughput")["data"] == [{"throughput": {"level": "NOT_APPLICABLE"}, "id": number_id}]
+    assert edge(graph, fields="throughput")["data"] == [
+        {"throughput": {"level": "NOT_APPLICABLE"}, "id": number_id}
+    ]
 
 
 def test_unknown_field_fails(graph: Graph) -> None:
@@ -102,7 +105,9 @@ def test_default_sort_is_last_onboarded_desc_with_never_onboarded_last(graph: Gr
     onboarded = [n for n in made if n.last_onboarded_at]
     never = [n for n in made if not n.last_onboarded_at]
     by_time = sorted(onboarded, key=lambda n: n.last_onboarded_at or 0, reverse=True)
-    expected = [str(n.id) for n in by_time] + [str(n.id) for n in sorted(never, key=lambda n: n.id, reverse=True)]
+    expected = [str(n.id) for n in by_time] + [
+        str(n.id) for n in sorted(never, key=lambda n: n.id, reverse=True)
+    ]
     assert walk(graph, limit=2) == expected
     asc = [str(n.id) for n in reversed(by_time)] + [str(n.id) for n in sorted(never, key=lambda n: n.id)]
     assert walk(graph, sort="last_onboarded_time.asc", limit=4) == asc

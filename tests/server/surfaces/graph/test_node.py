@@ -5,18 +5,11 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
-from tests.server.surfaces.graph.conftest import V, Graph, assert_graph_error
+from tests.server.surfaces.graph.conftest import Graph, V, assert_graph_error
 from wanumbers.server.domain.node import FIELDS
 from wanumbers.server.services import admin
 
-ISSUE_FIELDS = (
-    "id, display_phone_number, verified_name, quality_rating, quality_score, code_verification_status, "
-    "name_status, new_name_status, status, platform_type, throughput, messaging_limit_tier, "
-    "whatsapp_business_manager_messaging_limit, account_mode, health_status, conversational_automation, "
-    "certificate, new_certificate, is_official_business_account, is_pin_enabled, is_preverified_number, "
-    "is_on_biz_app, search_visibility, eligibility_for_api_business_global_search, last_onboarded_time, "
-    "country_code, country_dial_code, host_platform, unified_cert_status, webhook_configuration, username"
-).split(", ")
+ISSUE_FIELDS = ["id", "display_phone_number", "verified_name", "quality_rating", "quality_score", "code_verification_status", "name_status", "new_name_status", "status", "platform_type", "throughput", "messaging_limit_tier", "whatsapp_business_manager_messaging_limit", "account_mode", "health_status", "conversational_automation", "certificate", "new_certificate", "is_official_business_account", "is_pin_enabled", "is_preverified_number", "is_on_biz_app", "search_visibility", "eligibility_for_api_business_global_search", "last_onboarded_time", "country_code", "country_dial_code", "host_platform", "unified_cert_status", "webhook_configuration", "username"]
 
 
 def test_every_field_the_issue_lists_is_served() -> None:
@@ -91,7 +84,11 @@ def test_unregistered_number_fields(graph: Graph) -> None:
 def test_sub_selection_narrows_nested_fields(graph: Graph) -> None:
     number_id = graph.onboard()
     body = graph.get(f"/{number_id}", fields="health_status{can_send_message},throughput{level}").json()
-    assert body == {"health_status": {"can_send_message": "LIMITED"}, "throughput": {"level": "STANDARD"}, "id": number_id}
+    assert body == {
+        "health_status": {"can_send_message": "LIMITED"},
+        "throughput": {"level": "STANDARD"},
+        "id": number_id,
+    }
 
 
 def test_unknown_field_fails_the_whole_call(graph: Graph) -> None:
@@ -146,7 +143,9 @@ def test_revoked_token_is_190(graph: Graph) -> None:
 
 def test_api_key_is_not_a_graph_token(graph: Graph) -> None:
     number_id = graph.create()
-    response = graph.client.get(f"{V}/{number_id}", headers={"Authorization": f"Bearer {graph.tenant.api_key}"})
+    response = graph.client.get(
+        f"{V}/{number_id}", headers={"Authorization": f"Bearer {graph.tenant.api_key}"}
+    )
     assert_graph_error(response, 401, 190)
 
 
