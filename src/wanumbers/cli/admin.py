@@ -67,12 +67,18 @@ def wabas() -> None:
     show_default=True,
     help="Kaleyra WA API version the WABA belongs to (routing differs).",
 )
+@click.option(
+    "--waba-id",
+    type=int,
+    default=None,
+    help="Register an existing WABA under its own id (live mode: the Graph WABA id).",
+)
 @database_option
 @json_option
 @fail_on_domain_error
-def create_waba(sid: str, api_version: str, database_url: str, as_json: bool) -> None:
-    """Create a WABA owned by the account."""
-    waba = admin.create_waba(runtime_for(database_url), sid, api_version)
+def create_waba(sid: str, api_version: str, waba_id: int | None, database_url: str, as_json: bool) -> None:
+    """Create a WABA owned by the account (or register an existing one with --waba-id)."""
+    waba = admin.create_waba(runtime_for(database_url), sid, api_version, waba_id)
     emit({"waba_id": str(waba.id)}, as_json, lambda: click.echo(f"WABA id: {waba.id}"))
 
 

@@ -66,13 +66,19 @@ def create_admin_token(rt: Runtime) -> str:
     return token
 
 
-def create_waba(rt: Runtime, sid: str, api_version: str = "v2") -> Waba:
+def create_waba(rt: Runtime, sid: str, api_version: str = "v2", waba_id: int | None = None) -> Waba:
+    """A WABA owned by the account. ``waba_id`` registers an existing one under its own id (live mode:
+    the id Meta gave it); by default a new id is made."""
     if api_version not in ("v1", "v2"):
         raise DomainError(Reason.INVALID_PARAMETER, "api_version must be v1 or v2")
+    if waba_id is not None and not 0 < waba_id < 2**63:
+        raise DomainError(Reason.INVALID_PARAMETER, "waba_id must be a positive integer", field="waba_id")
     with rt.uow(write=True) as uow:
         account = _account(uow, sid)
+        if waba_id is not None and uow.wabas.get(waba_id) is not None:
+            raise DomainError(Reason.INVALID_PARAMETER, f"WABA {waba_id} is already registered")
         waba = uow.wabas.create(
-            Waba(id=rt.ids.numeric(15), account_id=account.id, api_version=api_version),
+            Waba(id=waba_id or rt.ids.numeric(15), account_id=account.id, api_version=api_version),
             rt.clock.now(),
         )
         uow.commit()

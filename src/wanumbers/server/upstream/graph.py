@@ -53,7 +53,9 @@ REFRESH_FIELDS = (
 )
 # A wrong or expired code is *returned* (the failed attempt is committed first); the rest is raised.
 WRONG_CODE = frozenset({Reason.OTP_WRONG, Reason.OTP_EXPIRED})
-_STATES = {state.value: state for state in NumberState if state is not NumberState.UNVERIFIED}
+_STATES: dict[str, NumberState] = {
+    state.value: state for state in NumberState if state is not NumberState.UNVERIFIED
+}
 _PORTFOLIO_TIERS = {limit: tier for tier, limit in lifecycle.PORTFOLIO_LIMIT.items()}
 
 

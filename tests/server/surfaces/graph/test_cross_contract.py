@@ -10,7 +10,10 @@ from tests.server.surfaces.graph.conftest import CC, PHONE, Graph, assert_graph_
 from tests.server.surfaces.kaleyra.conftest import add_number, verify
 
 E164 = f"+{CC}{PHONE}"
-SHARED = "display_phone_number,verified_name,quality_rating,quality_score,status,throughput,messaging_limit_tier,health_status,name_status"
+SHARED = (
+    "display_phone_number,verified_name,quality_rating,quality_score,status,throughput,"
+    "messaging_limit_tier,health_status,name_status"
+)
 
 
 def _kaleyra_details(graph: Graph) -> Any:

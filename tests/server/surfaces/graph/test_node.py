@@ -9,7 +9,39 @@ from tests.server.surfaces.graph.conftest import Graph, V, assert_graph_error
 from wanumbers.server.domain.node import FIELDS
 from wanumbers.server.services import admin
 
-ISSUE_FIELDS = ["id", "display_phone_number", "verified_name", "quality_rating", "quality_score", "code_verification_status", "name_status", "new_name_status", "status", "platform_type", "throughput", "messaging_limit_tier", "whatsapp_business_manager_messaging_limit", "account_mode", "health_status", "conversational_automation", "certificate", "new_certificate", "is_official_business_account", "is_pin_enabled", "is_preverified_number", "is_on_biz_app", "search_visibility", "eligibility_for_api_business_global_search", "last_onboarded_time", "country_code", "country_dial_code", "host_platform", "unified_cert_status", "webhook_configuration", "username"]
+ISSUE_FIELDS = (
+    "id",
+    "display_phone_number",
+    "verified_name",
+    "quality_rating",
+    "quality_score",
+    "code_verification_status",
+    "name_status",
+    "new_name_status",
+    "status",
+    "platform_type",
+    "throughput",
+    "messaging_limit_tier",
+    "whatsapp_business_manager_messaging_limit",
+    "account_mode",
+    "health_status",
+    "conversational_automation",
+    "certificate",
+    "new_certificate",
+    "is_official_business_account",
+    "is_pin_enabled",
+    "is_preverified_number",
+    "is_on_biz_app",
+    "search_visibility",
+    "eligibility_for_api_business_global_search",
+    "last_onboarded_time",
+    "country_code",
+    "country_dial_code",
+    "host_platform",
+    "unified_cert_status",
+    "webhook_configuration",
+    "username",
+)
 
 
 def test_every_field_the_issue_lists_is_served() -> None:
@@ -96,7 +128,8 @@ def test_unknown_field_fails_the_whole_call(graph: Graph) -> None:
     response = graph.get(f"/{number_id}", fields="id,certificate_status,verified_name")
     error = assert_graph_error(response, 400, 100)
     assert error["message"] == (
-        "(#100) Tried accessing nonexisting field (certificate_status) on node type (WhatsAppBusinessPhoneNumber)"
+        "(#100) Tried accessing nonexisting field (certificate_status) "
+        "on node type (WhatsAppBusinessPhoneNumber)"
     )
     assert error["type"] == "OAuthException"
 

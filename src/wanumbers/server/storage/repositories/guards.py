@@ -45,8 +45,9 @@ class IdempotencyRepository:
             _insert(self._c, idempotency_keys)
             .values(scope=scope, key=key, fingerprint=fingerprint, created_at=now, expires_at=expires_at)
             .on_conflict_do_nothing(index_elements=["scope", "key"])
+            .returning(idempotency_keys.c.id)
         )
-        return bool(self._c.execute(statement).rowcount == 1)
+        return self._c.execute(statement).first() is not None
 
     def complete(self, scope: str, key: str, response: StoredResponse) -> None:
         t = idempotency_keys
