@@ -14,30 +14,19 @@ from wanumbers.server.domain.ratelimit import RateLimit
 from wanumbers.server.services.ratelimit import Limiter
 from wanumbers.server.services.runtime import Runtime
 from wanumbers.server.settings import Settings
+from wanumbers.server.surfaces.graph.routes import routes as graph_routes
 from wanumbers.server.surfaces.idempotency import IdempotencyGuard
 from wanumbers.server.surfaces.ingress import IngressGuard
 from wanumbers.server.surfaces.kaleyra.routes import routes as kaleyra_routes
 from wanumbers.server.surfaces.ratelimit import RateLimitGuard
+from wanumbers.server.surfaces.sim.routes import routes as sim_routes
 
 # Outermost first: refuse over-limit callers before reading bodies, hostile input before claiming keys.
 GUARDS = [Middleware(RateLimitGuard), Middleware(IngressGuard), Middleware(IdempotencyGuard)]
 
 
-def _routes() -> list[BaseRoute]:
-    routes: list[BaseRoute] = [*kaleyra_routes]
-    try:  # surfaces that are optional while the product grows register here
-        from wanumbers.server.surfaces.sim.routes import routes as sim_routes
-
-        routes += sim_routes
-    except ImportError:
-        pass
-    try:
-        from wanumbers.server.surfaces.graph.routes import routes as graph_routes
-
-        routes += graph_routes
-    except ImportError:
-        pass
-    return routes
+# Kaleyra first: its /v1/… and /v2/… paths must win over Graph's version-less node paths.
+ROUTES: list[BaseRoute] = [*kaleyra_routes, *sim_routes, *graph_routes]
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Starlette:
@@ -50,7 +39,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         if runtime is None:
             app.state.runtime.engine.dispose()
 
-    app = Starlette(routes=_routes(), lifespan=lifespan, middleware=GUARDS)
+    app = Starlette(routes=ROUTES, lifespan=lifespan, middleware=GUARDS)
     app.state.settings = settings
     limit = RateLimit.parse(settings.rate_limit)
     app.state.rate_limiter = Limiter(limit) if limit else None

@@ -1,9 +1,9 @@
 """Which URLs the service may be told to call (``incoming_url``, callback targets).
 
 Pure: the caller resolves the host and passes the addresses. A URL must be http(s) with a host, and
-every address it resolves to must be public: one private, loopback, link-local, multicast, reserved or
-unspecified address refuses it (a name that resolves to both is the classic rebinding trick), unless
-the operator allows private targets (``WANUMBERS_ALLOW_PRIVATE_URLS``). Whatever delivers to the URL
+every address it resolves to must be public (globally routable): one private, shared (CGNAT),
+loopback, link-local, multicast, reserved or unspecified address refuses it (a name resolving to both
+is the classic rebinding trick), unless the operator allows private targets (``WANUMBERS_ALLOW_PRIVATE_URLS``). Whatever delivers to the URL
 later must resolve and check again at connect time.
 """
 
@@ -55,7 +55,7 @@ def is_public(text: str) -> bool:
     address = ipaddress.ip_address(text.split("%", 1)[0])  # drop an IPv6 zone id
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         address = address.ipv4_mapped
-    return not (
+    return address.is_global and not (
         address.is_private
         or address.is_loopback
         or address.is_link_local

@@ -22,8 +22,8 @@ from wanumbers.server.domain.records import Account, PhoneNumber, Waba
 _DETAILS = """
 SELECT a.id AS account_id, a.sid, a.name, a.pod, a.business_id, a.app_id, a.business_restricted,
        w.id AS waba_id, w.api_version, w.restricted AS waba_restricted,
-       n.id AS number_id, n.e164, n.display, n.country_code, n.dial_code, n.verified_name, n.state, n.name_status,
-       n.quality, n.throughput, n.tier, n.sip_enabled, n.sip_server_configured
+       n.id AS number_id, n.e164, n.display, n.country_code, n.dial_code, n.verified_name, n.state,
+       n.name_status, n.quality, n.throughput, n.tier, n.sip_enabled, n.sip_server_configured
 FROM credentials c
 JOIN accounts a ON a.id = c.account_id
 LEFT JOIN (phone_numbers n JOIN wabas w ON w.id = n.waba_id) ON w.account_id = a.id AND n.e164 = :e164
