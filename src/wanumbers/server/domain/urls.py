@@ -3,8 +3,9 @@
 Pure: the caller resolves the host and passes the addresses. A URL must be http(s) with a host, and
 every address it resolves to must be public (globally routable): one private, shared (CGNAT),
 loopback, link-local, multicast, reserved or unspecified address refuses it (a name resolving to both
-is the classic rebinding trick), unless the operator allows private targets (``WANUMBERS_ALLOW_PRIVATE_URLS``). Whatever delivers to the URL
-later must resolve and check again at connect time.
+is the classic rebinding trick), unless the operator allows private targets
+(``WANUMBERS_ALLOW_PRIVATE_URLS``). Whatever delivers to the URL later must resolve and check again
+at connect time.
 """
 
 from __future__ import annotations
