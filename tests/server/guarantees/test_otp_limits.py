@@ -39,10 +39,6 @@ def test_a_sixth_code_in_ten_minutes_is_refused_with_retry_after(
 
 
 @pytest.mark.skipif(not HAS_GRAPH, reason="needs the Graph surface")
-@pytest.mark.xfail(
-    strict=True,
-    reason="the Graph surface answers the send limit as Meta's 400/136024; issue 5 asks 429 + Retry-After",
-)
 def test_graph_request_code_over_the_limit_is_429_with_retry_after(
     app_client: TestClient, runtime: Runtime, tenant: Tenant
 ) -> None:

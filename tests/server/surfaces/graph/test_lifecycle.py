@@ -182,13 +182,13 @@ def test_request_code_bad_params_are_100(graph: Graph, body: dict[str, str]) -> 
     assert_graph_error(graph.post(f"/{number_id}/request_code", body), 400, 100)
 
 
-def test_request_code_send_limit_is_136024(graph: Graph) -> None:
+def test_request_code_send_limit_is_136024_with_429(graph: Graph) -> None:
     number_id = graph.create()
     body = {"code_method": "SMS", "language": "en_US"}
     for _ in range(otp.MAX_SENDS_PER_WINDOW):
         assert graph.post(f"/{number_id}/request_code", body).status_code == 200
     response = graph.post(f"/{number_id}/request_code", body)
-    error = assert_graph_error(response, 400, 136024)
+    error = assert_graph_error(response, 429, 136024)
     assert error["message"] == "(#136024) Request code error"
     assert error["error_data"]["messaging_product"] == "whatsapp"
     assert int(response.headers["retry-after"]) > 0

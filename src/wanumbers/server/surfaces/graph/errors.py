@@ -123,6 +123,7 @@ _PARAMETER_REASONS = (
     Reason.UNSAFE_URL,
     Reason.VERSION_MISMATCH,
 )
+_WAIT_OUT = (Reason.OTP_SEND_LIMIT,)
 _NOT_FOUND = (Reason.WABA_NOT_FOUND, Reason.NUMBER_NOT_FOUND, Reason.ACCOUNT_NOT_FOUND)
 
 
@@ -148,6 +149,8 @@ def render(error: DomainError, operation: str = "", method: str = "GET", object_
     return graph_error(
         f"(#{code.code}) {code.title}",
         code.code,
+        # Meta's code, but a limit the caller can wait out is a 429, so clients back off instead of failing.
+        status=429 if reason in _WAIT_OUT else 400,
         subcode=code.subcode,
         details=error.detail,
         headers=headers,
