@@ -98,7 +98,7 @@ def test_zero_turns_it_off(database_url: str, runtime: Runtime) -> None:
         ("50/100", RateLimit(50, 100)),
         ("50", RateLimit(50, 100)),
         ("0", None),
-        (DEFAULT, RateLimit(5000, 10000)),
+        (DEFAULT, RateLimit(50000, 100000)),
     ],
 )
 def test_spec_parsing(spec: str, expected: RateLimit | None) -> None:
