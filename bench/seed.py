@@ -38,6 +38,12 @@ def e164(i: int) -> str:
     return f"+9170{i:08d}"
 
 
+def display(i: int) -> str:
+    """``+91 98765 43210``: the seeded numbers are Indian mobiles (5-5 grouping)."""
+    digits = e164(i)[3:]
+    return f"+91 {digits[:5]} {digits[5:]}"
+
+
 def created_at(i: int) -> datetime:
     return _EPOCH + timedelta(milliseconds=i)
 
@@ -78,6 +84,8 @@ def rows(waba_id: int, count: int) -> Iterator[dict[str, Any]]:
             "id": number_id(i),
             "waba_id": waba_id,
             "e164": e164(i),
+            # As the service stores it at creation (libphonenumber's international format).
+            "display": display(i),
             "country_code": "IN",
             "dial_code": "91",
             "verified_name": f"Bench {i}",
