@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
-from starlette.middleware import Middleware
 from starlette.routing import BaseRoute
+from starlette.types import ASGIApp
 
 from wanumbers.server.bootstrap import build_runtime
 from wanumbers.server.domain.ratelimit import RateLimit
@@ -15,6 +15,7 @@ from wanumbers.server.services.ratelimit import Limiter
 from wanumbers.server.services.runtime import Runtime
 from wanumbers.server.settings import Settings
 from wanumbers.server.surfaces.graph.routes import routes as graph_routes
+from wanumbers.server.surfaces.hot_routes import HotRoutes
 from wanumbers.server.surfaces.idempotency import IdempotencyGuard
 from wanumbers.server.surfaces.ingress import IngressGuard
 from wanumbers.server.surfaces.kaleyra.routes import routes as kaleyra_routes
@@ -22,7 +23,20 @@ from wanumbers.server.surfaces.ratelimit import RateLimitGuard
 from wanumbers.server.surfaces.sim.routes import routes as sim_routes
 
 # Outermost first: refuse over-limit callers before reading bodies, hostile input before claiming keys.
-GUARDS = [Middleware(RateLimitGuard), Middleware(IngressGuard), Middleware(IdempotencyGuard)]
+GUARDS = (RateLimitGuard, IngressGuard, IdempotencyGuard)
+HOT_ROUTES = [route for route in kaleyra_routes if route.name.startswith("kaleyra.details")]
+
+
+class Service(Starlette):
+    """Starlette with the guards outermost and the hot routes (surfaces/hot_routes.py) answered before
+    Starlette's own error, exception and routing layers, which cost more than the details lookup. Each
+    guard and every guarded endpoint renders its own failures in the contract's envelope."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        app: ASGIApp = HotRoutes(super().build_middleware_stack(), HOT_ROUTES)
+        for guard in reversed(GUARDS):
+            app = guard(app)
+        return app
 
 
 # Kaleyra first: its /v1/… and /v2/… paths must win over Graph's version-less node paths.
@@ -39,7 +53,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         if runtime is None:
             app.state.runtime.engine.dispose()
 
-    app = Starlette(routes=ROUTES, lifespan=lifespan, middleware=GUARDS)
+    app = Service(routes=ROUTES, lifespan=lifespan)
     app.state.settings = settings
     limit = RateLimit.parse(settings.rate_limit)
     app.state.rate_limiter = Limiter(limit) if limit else None

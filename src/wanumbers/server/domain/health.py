@@ -67,9 +67,18 @@ BUSINESS_BLOCKED = _error(
 
 
 def _entity(kind: str, entity_id: int, status: str, **extra: Any) -> dict[str, Any]:
-    entity: dict[str, Any] = {"can_send_message": status, "entity_type": kind, "id": str(entity_id)}
-    entity.update({key: value for key, value in extra.items() if value})
-    return dict(sorted(entity.items()))
+    """Keys in alphabetical order, as Meta and the seeds print them; empty extras are left out."""
+    entity: dict[str, Any] = {}
+    if extra.get("additional_info"):
+        entity["additional_info"] = extra["additional_info"]
+    if extra.get("can_receive_call_sip"):
+        entity["can_receive_call_sip"] = extra["can_receive_call_sip"]
+    entity["can_send_message"] = status
+    entity["entity_type"] = kind
+    if extra.get("errors"):
+        entity["errors"] = extra["errors"]
+    entity["id"] = str(entity_id)
+    return entity
 
 
 def _phone_entity(number: PhoneNumber) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 # Safety valve only: one credential on the 2-core reference machine peaks near 10,000 requests per
 # second, so the default never throttles a benchmark or a test suite; operators set a real figure
-# (e.g. ``50/100``). At this rate a worker leases 100 tokens per store write.
+# (e.g. ``50/100``). At this rate a worker leases 1,000 tokens per store write.
 DEFAULT = "50000/100000"
 LEASE_SECONDS = 1.0  # a worker's unspent leased tokens lapse after this
 
@@ -55,8 +55,9 @@ class RateLimit:
 
     @property
     def lease_size(self) -> int:
-        """Tokens a worker takes at once: 1 for modest limits (exact), up to 100 for generous ones."""
-        return max(1, min(100, int(self.rate // 50), self.burst // 4 or 1))
+        """Tokens a worker takes at once: 1 for modest limits (exact), up to 1,000 for generous ones, so
+        a busy worker writes the bucket a few times a second, not once per hundred requests."""
+        return max(1, min(1000, int(self.rate // 50), self.burst // 4 or 1))
 
     def retry_after(self, tat: float, now: float) -> int:
         """Whole seconds until one token fits again, at least 1 (the ``Retry-After`` value)."""

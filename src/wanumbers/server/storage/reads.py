@@ -30,8 +30,6 @@ LEFT JOIN phone_numbers n ON n.e164 = :e164
 LEFT JOIN wabas w ON w.id = n.waba_id AND w.account_id = a.id
 WHERE c.digest = :digest AND c.kind = :kind AND c.revoked_at IS NULL
 """
-MMAP_BYTES = 1 << 30  # address space, not memory: pages are shared with the OS page cache
-CACHE_KIB = 16 * 1024
 _FAULTS_ARMED = "SELECT EXISTS (SELECT 1 FROM faults WHERE remaining > 0)"
 
 
@@ -109,10 +107,6 @@ class HotReads:
             else:
                 connection = sqlite3.connect(database, isolation_level=None, check_same_thread=False)
                 connection.execute("PRAGMA busy_timeout=5000")
-                # Random lookups over a large store miss SQLite's default 2 MB page cache; mapping the
-                # file lets hot pages be read without a system call each.
-                connection.execute(f"PRAGMA mmap_size={MMAP_BYTES}")
-                connection.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
             self._local.connection = connection
         assert connection is not None
         return connection

@@ -44,7 +44,10 @@ class IdempotencyGuard:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        contract = contract_of(scope.get("path", "")) if scope["type"] == "http" else None
+        if scope["type"] != "http" or scope["method"] not in idempotency.METHODS:
+            await self.app(scope, receive, send)
+            return
+        contract = contract_of(scope.get("path", ""))
         headers = headers_of(scope) if contract else {}
         key = headers.get(idempotency.HEADER)
         digest = credential_digest(contract, headers, query_of(scope)) if contract else None
