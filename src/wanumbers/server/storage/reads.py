@@ -80,11 +80,11 @@ class HotReads:
             country_code=m["country_code"],
             dial_code=m["dial_code"],
             verified_name=m["verified_name"],
-            state=NumberState(m["state"]),
-            name_status=NameStatus(m["name_status"]),
-            quality=Quality(m["quality"]),
-            throughput=Throughput(m["throughput"]),
-            tier=MessagingTier(m["tier"]),
+            state=_STATES[m["state"]],
+            name_status=_NAMES[m["name_status"]],
+            quality=_QUALITIES[m["quality"]],
+            throughput=_THROUGHPUTS[m["throughput"]],
+            tier=_TIERS[m["tier"]],
             sip_enabled=bool(m["sip_enabled"]),
             sip_server_configured=bool(m["sip_server_configured"]),
         )
@@ -117,6 +117,13 @@ class HotReads:
             connection.close()
         self._local.connection = None
 
+
+# Plain dict lookups: calling an Enum class to convert a value costs ~0.5 µs each on the hot path.
+_STATES = {member.value: member for member in NumberState}
+_NAMES = {member.value: member for member in NameStatus}
+_QUALITIES = {member.value: member for member in Quality}
+_THROUGHPUTS = {member.value: member for member in Throughput}
+_TIERS = {member.value: member for member in MessagingTier}
 
 _DETAIL_COLUMNS = tuple(
     re.sub(r".* AS ", "", column.strip()).split(".")[-1]
