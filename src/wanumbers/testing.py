@@ -195,7 +195,10 @@ class Sandbox:
         for close in reversed(self._closers):
             close()
         self._closers.clear()
-        self.runtime.engine.dispose()
+        from wanumbers._sandbox.store import release
+
+        self.runtime.reads.close()
+        release(self.runtime.engine)
 
 
 def _new_account(runtime: Runtime, name: str, api_version: str) -> Credentials:
@@ -211,7 +214,7 @@ def _new_account(runtime: Runtime, name: str, api_version: str) -> Credentials:
 def sandbox(*, account_name: str = "sandbox", api_version: str = "v2") -> Iterator[Sandbox]:
     """Start the service in-process on a fresh in-memory store with one account (``api_version`` is
     the Kaleyra API version of its WABA: "v2", or "v1" for ``incoming_url`` routing)."""
-    from wanumbers._sandbox.store import MEMORY_URL, fresh_engine
+    from wanumbers._sandbox.store import MEMORY_URL, fresh_engine, release
     from wanumbers.server.app import create_app
     from wanumbers.server.bootstrap import build_runtime
     from wanumbers.server.settings import Settings
@@ -222,7 +225,7 @@ def sandbox(*, account_name: str = "sandbox", api_version: str = "v2") -> Iterat
         credentials = _new_account(runtime, account_name, api_version)
         box = Sandbox(create_app(settings, runtime), runtime, credentials)
     except BaseException:
-        runtime.engine.dispose()
+        release(runtime.engine)
         raise
     try:
         yield box

@@ -12,13 +12,17 @@ from sqlalchemy import Engine
 from wanumbers.server.storage import migrate
 from wanumbers.server.storage.engine import make_engine
 
-__all__ = ["MEMORY_URL", "fresh_engine"]
+__all__ = ["MEMORY_URL", "fresh_engine", "release"]
 
 MEMORY_URL = "sqlite://"
 
 _lock = threading.Lock()
 _template: sqlite3.Connection | None = None
 _template_engine: Engine | None = None  # keeps the template's pool (and so its connection) alive
+# Engines of closed sandboxes, kept for reuse: SQLAlchemy caches compiled statements per engine, and
+# compiling them again was most of the cost of a cold sandbox's first requests.
+_idle: list[Engine] = []
+_MAX_IDLE = 8
 
 
 def _raw(engine: Engine) -> sqlite3.Connection:
@@ -39,9 +43,18 @@ def _migrated_template() -> sqlite3.Connection:
 
 
 def fresh_engine() -> Engine:
-    """An engine on a new in-memory database already at the head revision, holding no data."""
-    engine = make_engine(MEMORY_URL)
-    target = _raw(engine)
+    """An engine on an in-memory database at the head revision holding no data: a reused one whose
+    contents the template overwrites, or a new one."""
     with _lock:  # backup() reads the template; one copy at a time keeps that safe across threads
-        _migrated_template().backup(target)
+        engine = _idle.pop() if _idle else make_engine(MEMORY_URL)
+        _migrated_template().backup(_raw(engine))
     return engine
+
+
+def release(engine: Engine) -> None:
+    """Hand back a closed sandbox's engine; its data is wiped when it is next handed out."""
+    with _lock:
+        if len(_idle) < _MAX_IDLE:
+            _idle.append(engine)
+            return
+    engine.dispose()
