@@ -38,10 +38,9 @@ def outbox(rt: Runtime, to: str | None = None, limit: int = 100) -> list[Deliver
 
 
 def take_fault(rt: Runtime, route: str) -> tuple[str, int] | None:
-    """Consume one armed fault for ``route``: ``(mode, delay_ms)``, or ``None`` when none is armed."""
-    with rt.uow() as uow:
-        if not uow.sim.armed_faults():
-            return None
+    """Consume one armed fault for ``route``: ``(mode, delay_ms)``, or ``None`` when none is armed.
+
+    A write transaction: callers gate it on ``rt.reads.faults_armed()``, which is free of one."""
     with rt.uow(write=True) as uow:
         fault = uow.sim.take_fault(route)
         uow.commit()
