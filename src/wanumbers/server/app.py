@@ -19,7 +19,9 @@ from wanumbers.server.surfaces.hot_routes import HotRoutes
 from wanumbers.server.surfaces.idempotency import IdempotencyGuard
 from wanumbers.server.surfaces.ingress import IngressGuard
 from wanumbers.server.surfaces.kaleyra.routes import routes as kaleyra_routes
+from wanumbers.server.surfaces.openapi import routes as openapi_routes
 from wanumbers.server.surfaces.ratelimit import RateLimitGuard
+from wanumbers.server.surfaces.routing import ROUTING_ERRORS
 from wanumbers.server.surfaces.sim.routes import routes as sim_routes
 
 # Outermost first: refuse over-limit callers before reading bodies, hostile input before claiming keys.
@@ -39,8 +41,9 @@ class Service(Starlette):
         return app
 
 
-# Kaleyra first: its /v1/… and /v2/… paths must win over Graph's version-less node paths.
-ROUTES: list[BaseRoute] = [*kaleyra_routes, *sim_routes, *graph_routes]
+# Kaleyra first: its /v1/… and /v2/… paths must win over Graph's version-less node paths; the
+# document before Graph too, whose version-less GET /{node_id} would otherwise take /openapi.json.
+ROUTES: list[BaseRoute] = [*kaleyra_routes, *openapi_routes, *sim_routes, *graph_routes]
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Starlette:
@@ -53,7 +56,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         if runtime is None:
             app.state.runtime.engine.dispose()
 
-    app = Service(routes=ROUTES, lifespan=lifespan)
+    app = Service(routes=ROUTES, lifespan=lifespan, exception_handlers=ROUTING_ERRORS)
     app.state.settings = settings
     limit = RateLimit.parse(settings.rate_limit)
     app.state.rate_limiter = Limiter(limit) if limit else None

@@ -14,8 +14,20 @@ Pod = Literal["IN", "SG", "EU", "NA"]
 PODS: tuple[Pod, ...] = ("IN", "SG", "EU", "NA")
 CredentialKind = Literal["api_key", "access_token", "admin"]
 
+# Ids are stored as signed 64-bit integers (SQLite INTEGER, PostgreSQL BIGINT): a larger one names
+# nothing, and must be answered as not found before it reaches a query.
+MAX_ID = 2**63 - 1
+
 _PREFIXES: dict[CredentialKind, str] = {"api_key": "wnk", "access_token": "wnt", "admin": "wna"}
 _ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def parse_id(raw: str) -> int | None:
+    """The id ``raw`` spells in digits, or ``None`` when it cannot name a stored object."""
+    if not raw.isdigit() or len(raw) > 20:
+        return None
+    value = int(raw)
+    return value if value <= MAX_ID else None
 
 
 class IdGenerator:

@@ -16,6 +16,7 @@ from enum import StrEnum
 import orjson
 
 from wanumbers.server.domain.errors import DomainError, Reason
+from wanumbers.server.domain.identifiers import MAX_ID
 from wanumbers.server.domain.lifecycle import AccountMode, MessagingTier
 from wanumbers.server.domain.records import PhoneNumber
 
@@ -61,6 +62,8 @@ class Cursor:
             padded = token + "=" * (-len(token) % 4)
             name, key, row_id = orjson.loads(base64.urlsafe_b64decode(padded))
             cursor = cls(Sort(name), datetime.fromisoformat(key) if key else None, int(row_id))
+            if not 0 <= cursor.id <= MAX_ID:  # past the store's range: it could only fail in the query
+                raise ValueError(row_id)
         except (ValueError, TypeError, binascii.Error, orjson.JSONDecodeError):
             raise DomainError(Reason.INVALID_PARAMETER, "invalid paging cursor", field="after") from None
         if cursor.sort is not sort:

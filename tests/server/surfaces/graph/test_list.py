@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import timedelta
 from typing import Any
@@ -234,3 +235,11 @@ def test_only_the_wabas_numbers_are_listed(graph: Graph, rival: Graph) -> None:
 def test_filtering_as_json_body_list_is_accepted(graph: Graph, varied: list[PhoneNumber]) -> None:
     raw = json.dumps([{"field": "account_mode", "operator": "EQUAL", "value": "SANDBOX"}])
     assert walk(graph, filtering=raw) == [str(varied[0].id)]
+
+
+def test_a_cursor_whose_id_is_past_the_stores_range_is_refused(graph: Graph) -> None:
+    # A hand-made cursor with an id beyond a signed 64-bit integer overflowed in the query (500).
+    raw = json.dumps(["creation_time.asc", None, 2**64]).encode()
+    cursor = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    response = graph.get(f"/{graph.tenant.waba_id}/phone_numbers", sort="creation_time.asc", after=cursor)
+    assert_graph_error(response, 400, 100)

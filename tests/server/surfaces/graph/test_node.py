@@ -222,3 +222,12 @@ def test_kaleyra_routes_still_answer(app_client: TestClient, graph: Graph) -> No
         headers={"api-key": graph.tenant.api_key},
     )
     assert response.json()["code"] == "WA401"
+
+
+@pytest.mark.parametrize("object_id", ["9223372036854775808", "80200125857031301753", "99999999999999999999"])
+def test_an_id_past_the_stores_range_is_not_found_not_a_500(graph: Graph, object_id: str) -> None:
+    # Schemathesis found these: ids beyond a signed 64-bit integer overflowed in the query (500).
+    response = graph.get(f"/{object_id}", fields="id")
+    error = assert_graph_error(response, 400, 100, 33)
+    assert f"Object with ID '{object_id}'" in error["message"]
+    assert_graph_error(graph.post(f"/{object_id}/phone_numbers", {"cc": "91"}), 400, 100, 33)

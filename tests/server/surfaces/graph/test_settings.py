@@ -101,3 +101,18 @@ def test_foreign_number_is_100_33(graph: Graph, rival: Graph) -> None:
     number_id = rival.create()
     assert_graph_error(graph.get(f"/{number_id}/settings"), 400, 100, 33)
     assert_graph_error(graph.post(f"/{number_id}/settings", {"calling": {"status": "enabled"}}), 400, 100, 33)
+
+
+@pytest.mark.parametrize("sip", [False, 0, "", []])
+def test_a_sip_section_that_is_not_an_object_is_refused(graph: Graph, sip: Any) -> None:
+    # Schemathesis found that any falsy ``sip`` was taken as "no change" and answered success.
+    number_id = graph.onboard()
+    response = graph.post(f"/{number_id}/settings", {"calling": {"status": "enabled", "sip": sip}})
+    assert_graph_error(response, 400, 100)
+
+
+def test_a_null_sip_section_changes_nothing(graph: Graph) -> None:
+    number_id = graph.onboard()
+    response = graph.post(f"/{number_id}/settings", {"calling": {"sip": None}})
+    assert response.json() == {"success": True}
+    assert _settings(graph, number_id)["calling"]["sip"]["status"] == "disabled"

@@ -8,7 +8,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from tests.conftest import Tenant
-from tests.server.surfaces.kaleyra.conftest import Added, seed_body, verify
+from tests.server.surfaces.kaleyra.conftest import Added, add_payload, seed_body, verify
 from wanumbers.server.services.runtime import CLOCK_OFFSET, Runtime
 
 
@@ -167,3 +167,26 @@ def test_unknown_number_id_gives_phone_number_not_present(
     response = app_client.post(tenant.path("verify"), headers=tenant.headers, json=body)
     assert response.status_code == 401
     assert response.json()["code"] == "WA401"
+
+
+@pytest.mark.parametrize("number_id", [2**63, 2**64 - 1, "99999999999999999999"])
+def test_an_id_past_the_stores_range_is_not_present_not_a_500(
+    app_client: TestClient, tenant: Tenant, added: Added, number_id: object
+) -> None:
+    # Schemathesis found that an id beyond a signed 64-bit integer overflowed in the query (500).
+    body = {"id": number_id, "phone_number": added.e164, "otp": "123456"}
+    response = app_client.post(tenant.path("verify"), headers=tenant.headers, json=body)
+    assert response.status_code == 401
+    assert response.json() == seed_body("details", "Phone number is not present")
+
+
+def test_a_waba_id_past_the_stores_range_is_not_present_not_a_500(
+    app_client: TestClient, tenant: Tenant
+) -> None:
+    response = app_client.post(
+        tenant.path("add", "9223372036854775808"),
+        headers=tenant.headers,
+        json=add_payload(phone_number="9876500001"),
+    )
+    assert response.status_code == 401
+    assert response.json() == seed_body("add", "Waba_id is not present")

@@ -91,7 +91,9 @@ def _status(section: dict[str, Any], name: str) -> bool | None:
 def _sip_change(calling: Any) -> SipChange:
     if not isinstance(calling, dict):
         raise _invalid("Param calling must be an object", "calling")
-    sip = calling.get("sip") or {}
+    sip = calling.get("sip")
+    if sip is None:
+        sip = {}
     if not isinstance(sip, dict):
         raise _invalid("Param calling.sip must be an object", "calling")
     servers = sip.get("servers")

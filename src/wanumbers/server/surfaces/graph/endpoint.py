@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from wanumbers.server.domain.errors import DomainError, Reason
+from wanumbers.server.domain.identifiers import parse_id
 from wanumbers.server.domain.records import Account
 from wanumbers.server.services.runtime import Runtime
 from wanumbers.server.surfaces.graph import errors
@@ -40,9 +41,10 @@ Handler = Callable[[Request, GraphCall], Awaitable[Response]]
 
 def _object_id(raw: str) -> int:
     # Graph ids are numeric; anything else cannot name an object, which Graph reports as not found.
-    if not raw.isdigit() or len(raw) > 20:
+    object_id = parse_id(raw)
+    if object_id is None:
         raise DomainError(Reason.NUMBER_NOT_FOUND)
-    return int(raw)
+    return object_id
 
 
 def graph_endpoint(operation: str, handler: Handler) -> Endpoint:

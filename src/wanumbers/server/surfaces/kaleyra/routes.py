@@ -7,6 +7,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from wanumbers.server.domain.errors import DomainError, Reason
+from wanumbers.server.domain.identifiers import parse_id
 from wanumbers.server.domain.node import KALEYRA_DETAILS, project
 from wanumbers.server.domain.phone import parse_phone
 from wanumbers.server.domain.profile import CATEGORY_TO_VERTICAL
@@ -35,10 +36,10 @@ async def _account(request: Request) -> Account:
 
 
 def _waba_id(request: Request) -> int:
-    raw = request.path_params["waba_id"]
-    if not raw.isdigit() or len(raw) > 20:
+    waba_id = parse_id(request.path_params["waba_id"])
+    if waba_id is None:
         raise DomainError(Reason.WABA_NOT_FOUND)
-    return int(raw)
+    return waba_id
 
 
 async def _payload(request: Request, string_fields: tuple[str, ...]) -> dict[str, object]:

@@ -14,6 +14,7 @@ from typing import Any
 
 import orjson
 
+from wanumbers.server.domain.identifiers import parse_id
 from wanumbers.server.domain.profile import CATEGORY_TO_VERTICAL
 
 ADD_FIELDS = ("phone_number", "name", "verification_type", "country_code")
@@ -111,7 +112,8 @@ def validate_verify(payload: dict[str, Any]) -> tuple[VerifyRequest, FieldErrors
     for name in VERIFY_FIELDS:
         if not values[name]:
             errors.add(name, required(struct, name))
-    number_id = int(text_id) if text_id else 0
+    # An id past the store's range names no number: 0 is never issued, so it is reported as not found.
+    number_id = (parse_id(text_id) or 0) if text_id else 0
     return VerifyRequest(number_id, values["phone_number"], values["otp"]), errors
 
 
