@@ -54,6 +54,7 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
         if runtime is None:
+            app.state.runtime.reads.close()
             app.state.runtime.engine.dispose()
 
     app = Service(routes=ROUTES, lifespan=lifespan, exception_handlers=ROUTING_ERRORS)
