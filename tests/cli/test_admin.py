@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 from click.testing import CliRunner
 
 from wanumbers.cli import main
+from wanumbers.server.domain.errors import DomainError
 from wanumbers.server.services import auth
 from wanumbers.server.services.runtime import Runtime
 
@@ -52,3 +54,35 @@ def test_unknown_sid_fails_with_one_clear_line(database_url: str) -> None:
     result = CliRunner().invoke(main, ["wabas", "create", "--sid", "HXNOPE", "--database-url", database_url])
     assert result.exit_code == 1
     assert result.output.strip() == "error: no account with SID HXNOPE"
+
+
+def test_add_key_keeps_the_first_key_working(database_url: str, runtime: Runtime) -> None:
+    created = run("accounts", "create", "--name", "Acme", "--database-url", database_url, "--json")
+    extra = run("accounts", "add-key", "--sid", created["sid"], "--database-url", database_url, "--json")
+    assert set(extra) == {"sid", "api_key"}
+    for key in (created["api_key"], extra["api_key"]):
+        assert auth.account_for_api_key(runtime, created["sid"], key).sid == created["sid"]
+
+
+def test_revoke_key_reads_the_key_from_stdin_and_it_stops_working(
+    database_url: str, runtime: Runtime
+) -> None:
+    created = run("accounts", "create", "--name", "Acme", "--database-url", database_url, "--json")
+    result = CliRunner().invoke(
+        main,
+        ["accounts", "revoke-key", "--database-url", database_url, "--json"],
+        input=created["api_key"] + "\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert created["api_key"] not in result.output, "the secret is not echoed"
+    assert json.loads(result.output.splitlines()[-1]) == {"revoked": True}
+    with pytest.raises(DomainError):
+        auth.account_for_api_key(runtime, created["sid"], created["api_key"])
+
+
+def test_revoking_an_unknown_token_fails_clearly(database_url: str) -> None:
+    result = CliRunner().invoke(
+        main, ["tokens", "revoke", "--token", "wnt_nope", "--database-url", database_url]
+    )
+    assert result.exit_code == 1
+    assert "no live credential matches" in result.output

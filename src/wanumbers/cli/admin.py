@@ -53,6 +53,43 @@ def rotate_key(sid: str, database_url: str, as_json: bool) -> None:
     )
 
 
+@accounts.command("add-key")
+@click.option("--sid", required=True)
+@database_option
+@json_option
+@fail_on_domain_error
+def add_key(sid: str, database_url: str, as_json: bool) -> None:
+    """Issue another API key for the account; its other keys keep working."""
+    api_key = admin.add_api_key(runtime_for(database_url), sid)
+    emit({"sid": sid, "api_key": api_key}, as_json, lambda: click.echo(f"New API key for {sid}: {api_key}"))
+
+
+@accounts.command("revoke-key")
+@click.option(
+    "--key",
+    prompt="API key to revoke",
+    hide_input=True,
+    help="The key (prompted for, or piped on stdin, when not given: keeps it out of shell history).",
+)
+@database_option
+@json_option
+def revoke_key(key: str, database_url: str, as_json: bool) -> None:
+    """Revoke one API key: it fails from the next request on, on every worker."""
+    _report_revocation(admin.revoke_secret(runtime_for(database_url), "api_key", key.strip()), as_json)
+
+
+def _report_revocation(revoked: bool, as_json: bool) -> None:
+    emit(
+        {"revoked": revoked},
+        as_json,
+        lambda: click.echo(
+            "revoked" if revoked else "no live credential matches (unknown or already revoked)"
+        ),
+    )
+    if not revoked:
+        raise SystemExit(1)
+
+
 @click.group()
 def wabas() -> None:
     """Create WhatsApp Business Accounts (WABAs) for an account."""
@@ -96,3 +133,17 @@ def create_token(sid: str, database_url: str, as_json: bool) -> None:
     """Issue a Graph access token that sees only this account's WABAs (shown once)."""
     token = admin.create_access_token(runtime_for(database_url), sid)
     emit({"access_token": token}, as_json, lambda: click.echo(f"Access token: {token}"))
+
+
+@tokens.command("revoke")
+@click.option(
+    "--token",
+    prompt="Access token to revoke",
+    hide_input=True,
+    help="The token (prompted for, or piped on stdin, when not given).",
+)
+@database_option
+@json_option
+def revoke_token(token: str, database_url: str, as_json: bool) -> None:
+    """Revoke a Graph access token: it fails from the next request on, on every worker."""
+    _report_revocation(admin.revoke_secret(runtime_for(database_url), "access_token", token.strip()), as_json)
