@@ -24,8 +24,9 @@ from wanumbers.server.surfaces.ratelimit import RateLimitGuard
 from wanumbers.server.surfaces.routing import ROUTING_ERRORS
 from wanumbers.server.surfaces.sim.routes import routes as sim_routes
 
-# Outermost first: refuse over-limit callers before reading bodies, hostile input before claiming keys.
-GUARDS = (RateLimitGuard, IngressGuard, IdempotencyGuard)
+# Outermost first: hostile input is refused before anything else; the ingress guard buffers the (bounded)
+# body, so the rate limit and Idempotency-Key see a credential sent in it, as Graph's own auth does.
+GUARDS = (IngressGuard, RateLimitGuard, IdempotencyGuard)
 HOT_ROUTES = [route for route in kaleyra_routes if route.name.startswith("kaleyra.details")]
 
 

@@ -22,9 +22,14 @@ _PREFIXES: dict[CredentialKind, str] = {"api_key": "wnk", "access_token": "wnt",
 _ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
+def is_digits(text: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` also accepts characters such as ``²`` that ``int`` refuses."""
+    return text.isascii() and text.isdigit()
+
+
 def parse_id(raw: str) -> int | None:
     """The id ``raw`` spells in digits, or ``None`` when it cannot name a stored object."""
-    if not raw.isdigit() or len(raw) > 20:
+    if not is_digits(raw) or len(raw) > 20:
         return None
     value = int(raw)
     return value if value <= MAX_ID else None

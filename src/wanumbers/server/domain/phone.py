@@ -9,6 +9,7 @@ import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat
 
 from wanumbers.server.domain.errors import DomainError, Reason
+from wanumbers.server.domain.identifiers import is_digits
 
 TOO_SHORT = "the string supplied is too short to be a phone number"
 
@@ -36,7 +37,7 @@ def parse_phone(raw: str, dial_code: str | None = None) -> ParsedPhone:
     """
     text = raw.strip()
     if dial_code is not None:
-        text = f"+{dial_code.strip().lstrip('+')}{text.lstrip('0') if text.isdigit() else text}"
+        text = f"+{dial_code.strip().lstrip('+')}{text.lstrip('0') if is_digits(text) else text}"
     elif not text.startswith("+"):
         text = f"+{text}"
     try:

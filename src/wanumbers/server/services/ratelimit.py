@@ -40,6 +40,10 @@ class Limiter:
         return self._take(rt, key, now)
 
     def _take(self, rt: Runtime, key: str, now: float) -> int | None:
+        if not rt.reads.credential_live(key):
+            # Not a key of anyone's: the endpoint refuses it. Counting it would let a flood of made-up
+            # keys write a bucket and keep a lease each.
+            return None
         limit, size = self.limit, self.limit.lease_size
         with rt.uow(write=True) as uow:
             tat, granted = uow.rate_limits.take(key, size, now, limit.interval, limit.capacity)
@@ -48,6 +52,7 @@ class Limiter:
             if now >= self._next_prune:
                 self._next_prune = now + _PRUNE_EVERY
                 uow.rate_limits.prune(now - _IDLE)
+                self._leases = {k: lease for k, lease in self._leases.items() if lease.until > now}
             uow.commit()
         if not granted:
             self._leases.pop(key, None)

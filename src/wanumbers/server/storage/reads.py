@@ -30,6 +30,7 @@ LEFT JOIN phone_numbers n ON n.e164 = :e164
 LEFT JOIN wabas w ON w.id = n.waba_id AND w.account_id = a.id
 WHERE c.digest = :digest AND c.kind = :kind AND c.revoked_at IS NULL
 """
+_CREDENTIAL_LIVE = "SELECT EXISTS (SELECT 1 FROM credentials WHERE digest = :digest AND revoked_at IS NULL)"
 _FAULTS_ARMED = "SELECT EXISTS (SELECT 1 FROM faults WHERE remaining > 0)"
 
 
@@ -42,6 +43,10 @@ class HotReads:
     def faults_armed(self) -> bool:
         """Whether the control plane armed any fault: a cheap gate before the per-route lookup."""
         return bool(self._rows(_FAULTS_ARMED, {})[0][0])
+
+    def credential_live(self, digest: str) -> bool:
+        """Whether ``digest`` is a live credential of any kind."""
+        return bool(self._rows(_CREDENTIAL_LIVE, {"digest": digest})[0][0])
 
     def details(
         self, digest: str, kind: str, e164: str

@@ -8,6 +8,7 @@ from typing import Any, ParamSpec, TypeVar
 from starlette.concurrency import run_in_threadpool
 from starlette.types import Message, Receive, Scope
 
+from wanumbers.server.domain.identifiers import is_digits
 from wanumbers.server.services.runtime import Runtime
 from wanumbers.server.settings import Settings
 
@@ -36,7 +37,7 @@ def headers_of(scope: Scope) -> dict[str, str]:
 async def read_bounded(scope: Scope, receive: Receive, limit: int) -> bytes:
     """The whole body, refusing (before reading it whole) anything over ``limit`` bytes."""
     declared = headers_of(scope).get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    if is_digits(declared) and int(declared) > limit:
         raise TooLarge
     chunks: list[bytes] = []
     size, more = 0, True

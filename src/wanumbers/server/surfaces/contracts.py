@@ -9,15 +9,19 @@ control plane, documents) are not guarded here.
 from __future__ import annotations
 
 import re
-import secrets
 from dataclasses import dataclass
 from enum import Enum
 from typing import Literal
+from urllib.parse import parse_qs
 
+import orjson
 from starlette.responses import Response
+from starlette.types import Scope
 
 from wanumbers.server.domain.identifiers import digest_secret
-from wanumbers.server.surfaces.http import JSONResponse
+from wanumbers.server.surfaces.asgi import headers_of
+from wanumbers.server.surfaces.graph import errors as graph_errors
+from wanumbers.server.surfaces.http import bearer_token
 from wanumbers.server.surfaces.kaleyra import envelope as kaleyra
 
 Contract = Literal["kaleyra", "graph"]
@@ -34,23 +38,44 @@ def contract_of(path: str) -> Contract | None:
     return None
 
 
-def credential_digest(contract: Contract, headers: dict[str, str], query: str) -> str | None:
-    """The digest of the credential the request presents (never the credential itself)."""
+# The request body IngressGuard buffered (methods with a body), for the guards after it.
+BODY = "wanumbers.body"
+
+
+def credential_digest(contract: Contract, scope: Scope) -> str | None:
+    """The digest of the credential the request presents (never the credential itself), found
+    wherever the contract's own authentication looks: Kaleyra's ``api-key`` header; Graph's
+    ``Authorization: Bearer|OAuth`` header, then ``access_token`` in the query, form or JSON body."""
+    headers = headers_of(scope)
     if contract == "kaleyra":
-        secret = headers.get("api-key", "")
+        secret = headers.get("api-key", "").strip()
     else:
-        scheme, _, secret = headers.get("authorization", "").partition(" ")
-        secret = secret.strip() if scheme.lower() == "bearer" else ""
-        if not secret:
-            secret = _query_param(query, "access_token")
+        secret = (
+            bearer_token(headers.get("authorization", ""))
+            or _form_param(bytes(scope.get("query_string", b"")), "access_token")
+            or _body_param(scope.get(BODY, b""), headers.get("content-type", ""), "access_token")
+        )
     return digest_secret(secret) if secret else None
 
 
-def _query_param(query: str, name: str) -> str:
-    from urllib.parse import parse_qs
+def _form_param(encoded: bytes, name: str) -> str:
+    values = parse_qs(encoded.decode("latin-1")).get(name)
+    return values[0].strip() if values else ""
 
-    values = parse_qs(query).get(name)
-    return values[0] if values else ""
+
+def _body_param(body: bytes, content_type: str, name: str) -> str:
+    if not body:
+        return ""
+    if content_type.startswith("application/x-www-form-urlencoded"):
+        return _form_param(body, name)
+    if content_type.startswith("application/json"):
+        try:
+            payload = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            return ""
+        value = payload.get(name) if isinstance(payload, dict) else None
+        return value.strip() if isinstance(value, str) else ""
+    return ""
 
 
 @dataclass(frozen=True)
@@ -97,26 +122,11 @@ def refuse(contract: Contract, refusal: Refusal, path: str, retry_after: int | N
 
 
 def server_fault(contract: Contract) -> Response:
-    if contract == "graph":
-        try:
-            from wanumbers.server.surfaces.graph.errors import server_fault as graph_fault
-        except ImportError:
-            return graph_error(500, 131000, "Something went wrong", None)
-        return graph_fault()
-    return kaleyra.server_fault()
+    return graph_errors.server_fault() if contract == "graph" else kaleyra.server_fault()
 
 
 def graph_error(status: int, code: int, message: str, headers: dict[str, str] | None) -> Response:
-    """Graph's envelope, through the Graph surface's own renderer when it is installed."""
     transient = status in (409, 429)
-    try:
-        from wanumbers.server.surfaces.graph import errors
-    except ImportError:
-        error: dict[str, object] = {"message": f"(#{code}) {message}", "type": "OAuthException", "code": code}
-        if transient:
-            error["is_transient"] = True
-        error["fbtrace_id"] = "A" + secrets.token_urlsafe(17)[:22]
-        return JSONResponse({"error": error}, status, headers)
-    return errors.graph_error(
+    return graph_errors.graph_error(
         f"(#{code}) {message}", code, status=status, headers=headers, transient=transient
     )

@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from wanumbers.server.domain.errors import DomainError
+from wanumbers.server.domain.identifiers import is_digits
 from wanumbers.server.services import sim
 from wanumbers.server.services.runtime import Runtime
 
@@ -46,6 +47,12 @@ class JSONResponse(Response):
         return orjson.dumps(content, option=self._option)
 
 
+def bearer_token(authorization: str) -> str:
+    """The token of ``Authorization: Bearer TOKEN`` (or ``OAuth TOKEN``, as older SDKs send), else ``""``."""
+    scheme, _, value = authorization.strip().partition(" ")
+    return value.strip() if scheme.lower() in ("bearer", "oauth") else ""
+
+
 def runtime(request: Request) -> Runtime:
     rt: Runtime = request.app.state.runtime
     return rt
@@ -55,7 +62,7 @@ async def read_body(request: Request) -> bytes:
     """The body, refusing (before reading it whole) anything over the limit."""
     limit: int = request.app.state.settings.max_body_bytes
     declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
+    if declared is not None and is_digits(declared) and int(declared) > limit:
         raise BodyTooLarge
     chunks, size = [], 0
     async for chunk in request.stream():

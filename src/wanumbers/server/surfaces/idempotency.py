@@ -19,7 +19,6 @@ from wanumbers.server.services import idempotency as service
 from wanumbers.server.surfaces.asgi import (
     TooLarge,
     headers_of,
-    query_of,
     read_bounded,
     replaying,
     run,
@@ -50,8 +49,8 @@ class IdempotencyGuard:
         contract = contract_of(scope.get("path", ""))
         headers = headers_of(scope) if contract else {}
         key = headers.get(idempotency.HEADER)
-        digest = credential_digest(contract, headers, query_of(scope)) if contract else None
-        if contract is None or key is None or digest is None or scope["method"] not in idempotency.METHODS:
+        digest = credential_digest(contract, scope) if contract else None
+        if contract is None or key is None or digest is None:
             await self.app(scope, receive, send)
             return
         if not idempotency.is_valid_key(key):

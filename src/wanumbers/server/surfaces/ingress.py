@@ -17,7 +17,7 @@ import re
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from wanumbers.server.surfaces.asgi import TooLarge, headers_of, read_bounded, replaying, settings_of
-from wanumbers.server.surfaces.contracts import Contract, Refusal, contract_of, refuse
+from wanumbers.server.surfaces.contracts import BODY, Contract, Refusal, contract_of, refuse
 
 MAX_PATH = 2048
 MAX_SEGMENT = 256
@@ -45,6 +45,7 @@ class IngressGuard:
             else:
                 refusal = _body_refusal(scope, body)
                 receive = replaying(body, receive)
+                scope[BODY] = body
         if refusal is not None:
             await _refuse(contract, refusal, scope, receive, send)
             return

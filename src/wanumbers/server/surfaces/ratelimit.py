@@ -11,7 +11,7 @@ import logging
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from wanumbers.server.services.ratelimit import Limiter
-from wanumbers.server.surfaces.asgi import headers_of, query_of, run, runtime_of
+from wanumbers.server.surfaces.asgi import run, runtime_of
 from wanumbers.server.surfaces.contracts import (
     Refusal,
     contract_of,
@@ -30,7 +30,7 @@ class RateLimitGuard:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         contract = contract_of(scope.get("path", "")) if scope["type"] == "http" else None
         limiter: Limiter | None = scope["app"].state.rate_limiter if contract else None
-        digest = credential_digest(contract, headers_of(scope), query_of(scope)) if contract else None
+        digest = credential_digest(contract, scope) if contract and limiter else None
         if contract is None or limiter is None or digest is None:
             await self.app(scope, receive, send)
             return

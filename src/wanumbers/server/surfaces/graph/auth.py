@@ -8,7 +8,7 @@ from starlette.requests import Request
 from wanumbers.server.domain.records import Account
 from wanumbers.server.services import auth
 from wanumbers.server.surfaces.graph.params import Params
-from wanumbers.server.surfaces.http import call, runtime
+from wanumbers.server.surfaces.http import bearer_token, call, runtime
 
 
 class MissingToken(Exception):
@@ -16,10 +16,9 @@ class MissingToken(Exception):
 
 
 def token_of(request: Request, params: Params) -> str:
-    header = request.headers.get("authorization", "")
-    scheme, _, value = header.strip().partition(" ")
-    if scheme.lower() in ("bearer", "oauth") and value.strip():
-        return value.strip()
+    header_token = bearer_token(request.headers.get("authorization", ""))
+    if header_token:
+        return header_token
     token = params.get("access_token")
     if isinstance(token, str) and token.strip():
         return token.strip()

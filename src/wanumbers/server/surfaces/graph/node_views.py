@@ -9,6 +9,7 @@ from starlette.responses import Response
 
 from wanumbers.server.domain import listing as rules
 from wanumbers.server.domain.errors import DomainError, Reason
+from wanumbers.server.domain.identifiers import is_digits
 from wanumbers.server.domain.node import LIST_DEFAULT, NODE_DEFAULT
 from wanumbers.server.domain.phone import ParsedPhone, parse_phone
 from wanumbers.server.services import numbers, registration
@@ -38,7 +39,7 @@ def _page_request(params: Params) -> PageRequest:
     except ValueError:
         raise _invalid("Param sort must be one of " + ", ".join(rules.Sort), "sort") from None
     raw_limit = text(params, "limit") or str(rules.DEFAULT_LIMIT)
-    if not raw_limit.isdigit():
+    if not is_digits(raw_limit):
         raise _invalid("Param limit must be an integer", "limit")
     return PageRequest(
         sort=sort,
@@ -99,7 +100,7 @@ async def create_phone_number(request: Request, g: GraphCall) -> Response:
     cc = (text(g.params, "cc") or text(g.params, "country_code") or "").lstrip("+")
     if not cc:
         raise _invalid("The parameter cc is required", "cc")
-    if not cc.isdigit() or len(cc) > 3:
+    if not is_digits(cc) or len(cc) > 3:
         raise _invalid("Param cc must be a country calling code of 1 to 3 digits", "cc")
     raw_phone = text(g.params, "phone_number", required=True) or ""
     name = text(g.params, "verified_name", required=True) or ""

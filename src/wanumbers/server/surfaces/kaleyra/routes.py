@@ -7,7 +7,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from wanumbers.server.domain.errors import DomainError, Reason
-from wanumbers.server.domain.identifiers import parse_id
+from wanumbers.server.domain.identifiers import is_digits, parse_id
 from wanumbers.server.domain.node import KALEYRA_DETAILS, project
 from wanumbers.server.domain.phone import parse_phone
 from wanumbers.server.domain.profile import CATEGORY_TO_VERTICAL
@@ -89,7 +89,7 @@ async def verify_number(request: Request) -> Response:
         return envelope.bad_payload()
     if errors:
         return envelope.failure("WA400", errors.message, [], errors.errors, 400)
-    if not verify.otp.isdigit() or len(verify.otp) != 6:
+    if not is_digits(verify.otp) or len(verify.otp) != 6:
         return envelope.field_error("Incorrect OTP format", data={})
     phone = parse_phone(verify.phone_number)
     number = await call(
@@ -159,7 +159,7 @@ def _e164_of(raw: str) -> str:
     """Digits (with or without ``+``) are already E.164 for any number we store; anything else goes
     through libphonenumber, which costs more than the rest of the request."""
     digits = raw[1:] if raw.startswith("+") else raw
-    if digits.isdigit() and 8 <= len(digits) <= 15 and digits[0] != "0":
+    if is_digits(digits) and 8 <= len(digits) <= 15 and digits[0] != "0":
         return "+" + digits
     return parse_phone(raw).e164
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 
-from wanumbers.server.domain.identifiers import parse_id
+from wanumbers.server.domain.identifiers import is_digits, parse_id
 from wanumbers.server.domain.profile import CATEGORY_TO_VERTICAL
 
 ADD_FIELDS = ("phone_number", "name", "verification_type", "country_code")
@@ -104,7 +104,7 @@ def validate_verify(payload: dict[str, Any]) -> tuple[VerifyRequest, FieldErrors
     if isinstance(raw_id, bool) or not isinstance(raw_id, int | str | None):
         raise PayloadError
     text_id = str(raw_id).strip() if raw_id is not None else ""
-    if text_id and not text_id.isdigit():
+    if text_id and not is_digits(text_id):
         raise PayloadError
     errors = FieldErrors()
     struct = "cloudapinumberverifyrequest"

@@ -6,6 +6,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from wanumbers.server.domain.errors import DomainError, Reason
+from wanumbers.server.domain.identifiers import is_digits
 from wanumbers.server.domain.phone import parse_phone
 from wanumbers.server.services import sim
 from wanumbers.server.surfaces.http import call, runtime
@@ -18,7 +19,7 @@ MAX_OUTBOX = 1000
 
 async def waba_restriction(request: Request) -> Response:
     raw = request.path_params["waba_id"]
-    if not raw.isdigit() or len(raw) > 18:  # ids are BIGINT
+    if not is_digits(raw) or len(raw) > 18:  # ids are BIGINT
         raise DomainError(Reason.WABA_NOT_FOUND, f"no WABA {raw}")
     body = await json_body(request)
     waba = await call(request, sim.restrict_waba, runtime(request), int(raw), body.get("restricted"))
@@ -35,7 +36,7 @@ async def business_restriction(request: Request) -> Response:
 def _limit(raw: str | None) -> int:
     if raw is None:
         return 100
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_OUTBOX:
+    if not is_digits(raw) or not 1 <= int(raw) <= MAX_OUTBOX:
         raise DomainError(
             Reason.INVALID_PARAMETER, f"limit must be an integer from 1 to {MAX_OUTBOX}", field="limit"
         )
