@@ -25,8 +25,9 @@ OTP_KEY = "otp_key"
 
 def build_runtime(settings: Settings, engine: Engine | None = None) -> Runtime:
     engine = engine or make_engine(settings.database_url)
-    migrate.upgrade(engine)
-    otp_key = (settings.otp_key or _stored_otp_key(engine)).encode()
+    with migrate.exclusive_setup(engine):
+        migrate.upgrade(engine)
+        otp_key = (settings.otp_key or _stored_otp_key(engine)).encode()
     clock, ids = SystemClock(), IdGenerator()
     upstream: Upstream
     if settings.upstream == "graph":

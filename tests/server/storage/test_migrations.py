@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from sqlalchemy import Engine, inspect
@@ -47,3 +48,48 @@ def test_a_fresh_sqlite_file_is_migrated_on_start(tmp_path: Path) -> None:
     runtime = build_runtime(Settings(database_url=f"sqlite:///{tmp_path / 'new.db'}"))
     assert migrate.current_revision(runtime.engine) == migrate.HEAD
     runtime.engine.dispose()
+
+
+def test_workers_starting_together_on_a_fresh_postgresql_database_all_come_up(postgres_url: str) -> None:
+    """Regression: workers migrating one empty database at once raced on ``alembic_version``."""
+    import hashlib
+    import subprocess
+    import sys
+
+    from sqlalchemy import create_engine, text
+
+    server, _, _ = postgres_url.rpartition("/")
+    fresh = f"wanumbers_fresh_{os.getpid()}"
+    admin = create_engine(
+        server.replace("postgresql://", "postgresql+psycopg://", 1) + "/postgres",
+        isolation_level="AUTOCOMMIT",
+    )
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{fresh}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{fresh}"'))
+    worker = (
+        "import hashlib, sys\n"
+        "from wanumbers.server.bootstrap import build_runtime\n"
+        "from wanumbers.server.settings import Settings\n"
+        "runtime = build_runtime(Settings(database_url=sys.argv[1]))\n"
+        "print(hashlib.sha256(runtime.otp_key).hexdigest())\n"
+    )
+    try:
+        workers = [
+            subprocess.Popen(
+                [sys.executable, "-c", worker, f"{server}/{fresh}"],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(4)
+        ]
+        results = [process.communicate(timeout=60) for process in workers]
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{fresh}" WITH (FORCE)'))
+        admin.dispose()
+    assert [process.returncode for process in workers] == [0] * 4, [err[-500:] for _, err in results]
+    keys = {out.strip() for out, _ in results}
+    assert len(keys) == 1, "every worker checks codes with the same OTP key"
+    assert hashlib.sha256(b"").hexdigest() not in keys

@@ -3,12 +3,34 @@ case (already at head) costs one query, which keeps cold start fast."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, inspect, text
 
 HEAD = "0006"
 _SCRIPTS = Path(__file__).with_name("migrations")
+
+
+_SETUP_LOCK = 0x77616E75  # "wanu": one PostgreSQL advisory lock id for start-up work
+
+
+@contextmanager
+def exclusive_setup(engine: Engine) -> Iterator[None]:
+    """Let one process at a time run start-up work (migrations, first-run keys): several workers
+    starting on a fresh PostgreSQL database would otherwise race to create the same tables and rows.
+    SQLite serves a single process, so there it is a no-op."""
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    with engine.connect() as connection:
+        connection.exec_driver_sql(f"SELECT pg_advisory_lock({_SETUP_LOCK})")
+        try:
+            yield
+        finally:
+            connection.exec_driver_sql(f"SELECT pg_advisory_unlock({_SETUP_LOCK})")
+            connection.commit()
 
 
 def current_revision(engine: Engine) -> str | None:
