@@ -125,6 +125,7 @@ def _print_demo(settings: object) -> None:
     base = f"http://{settings.host}:{settings.port}/v2/{account.sid}/whatsapp"
     phone, cc = DEMO_PHONE
     headers = f"-H 'api-key: {api_key}' -H 'Content-Type: application/json'"
+    store = _redact(settings.database_url)  # a password in the URL is not printed
     add_body = json.dumps(
         {"phone_number": phone, "name": "Demo Store", "verification_type": "SMS", "country_code": cc}
     )
@@ -135,7 +136,7 @@ Demo account (created once, a fresh API key on each --demo run)
   API key: {api_key}
   WABA id: {waba.id}
 
-Add a number (an OTP lands in the outbox: wanumbers sim outbox --database-url {settings.database_url}):
+Add a number (an OTP lands in the outbox: wanumbers sim outbox --database-url {store}):
   curl -X POST '{base}/{waba.id}/number/add' {headers} \\
     -d '{add_body}'
 Verify it (id from the add response, otp from the outbox):

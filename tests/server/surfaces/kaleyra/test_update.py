@@ -161,3 +161,12 @@ def test_callback_profile_id_must_be_a_uuid(app_client: TestClient, tenant: Tena
     response = put(app_client, tenant, {"phone_number": added.e164, "callback_profile_id": "abc"})
     assert response.status_code == 400
     assert response.json()["message"] == "callback_profile_id must be a callback profile id (UUID)"
+
+
+def test_an_empty_category_clears_it(
+    app_client: TestClient, tenant: Tenant, added: Added, runtime: Runtime
+) -> None:
+    put(app_client, tenant, {"phone_number": added.e164, "category": "RESTAURANT"})
+    assert stored(runtime, added).profile.vertical == "RESTAURANT"
+    assert put(app_client, tenant, {"phone_number": added.e164, "category": ""}).status_code == 200
+    assert stored(runtime, added).profile.vertical is None

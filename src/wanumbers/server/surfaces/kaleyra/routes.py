@@ -113,8 +113,9 @@ async def update_number(request: Request) -> Response:
     except DomainError:
         return envelope.field_error("please provide valid phone_number", data={})
     given = dict(update.given)
-    if "category" in given:
-        given["vertical"] = CATEGORY_TO_VERTICAL[given.pop("category")]
+    if "category" in given:  # "" clears it, like every other field
+        category = given.pop("category")
+        given["vertical"] = CATEGORY_TO_VERTICAL[category] if category else ""
     profile_fields = frozenset(given) & {*schemas.PROFILE_FIELDS, "vertical"}
     routing_fields = frozenset(given) & set(schemas.ROUTING_FIELDS)
     changes = NumberChanges(

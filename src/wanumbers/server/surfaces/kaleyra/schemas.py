@@ -148,7 +148,7 @@ def validate_update(payload: dict[str, Any]) -> UpdateRequest | str:
             len(given.get("about", "")) > 139,
             "about info exceeds maximum character limit of 139 characters",
         ),
-        ("category" in given and given["category"] not in CATEGORY_TO_VERTICAL, CATEGORY_MESSAGE),
+        (bool(given.get("category")) and given.get("category") not in CATEGORY_TO_VERTICAL, CATEGORY_MESSAGE),
     )
     for failed, message in checks:
         if failed:
