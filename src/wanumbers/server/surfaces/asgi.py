@@ -69,7 +69,9 @@ def replaying(body: bytes, receive: Receive) -> Receive:
 
 
 async def run(rt: Runtime, use_case: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-    """As ``surfaces.http.call``: on the loop against the embedded store, in a thread in live mode."""
+    """Run a use case. Against the embedded store queries take microseconds, so they run on the event
+    loop (a thread hop costs more than the query); in live mode a use case waits on Graph, so it runs
+    in the thread pool."""
     if rt.upstream.name == "emulator":
         return use_case(*args, **kwargs)
     return await run_in_threadpool(use_case, *args, **kwargs)

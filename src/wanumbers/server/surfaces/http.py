@@ -10,23 +10,18 @@ from typing import Any, ParamSpec, TypeVar
 
 import anyio
 import orjson
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
 from wanumbers.server.domain.errors import DomainError
-from wanumbers.server.domain.identifiers import is_digits
 from wanumbers.server.services import sim
 from wanumbers.server.services.runtime import Runtime
+from wanumbers.server.surfaces.asgi import TooLarge, read_bounded, run
 
 log = logging.getLogger("wanumbers")
 
 P = ParamSpec("P")
 T = TypeVar("T")
-
-
-class BodyTooLarge(Exception):
-    """The body passed the configured limit; reading stopped there."""
 
 
 class JSONResponse(Response):
@@ -59,27 +54,13 @@ def runtime(request: Request) -> Runtime:
 
 
 async def read_body(request: Request) -> bytes:
-    """The body, refusing (before reading it whole) anything over the limit."""
-    limit: int = request.app.state.settings.max_body_bytes
-    declared = request.headers.get("content-length")
-    if declared is not None and is_digits(declared) and int(declared) > limit:
-        raise BodyTooLarge
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise BodyTooLarge
-        chunks.append(chunk)
-    return b"".join(chunks)
+    """The body, refusing (before reading it whole) anything over the limit: raises ``TooLarge``."""
+    return await read_bounded(request.scope, request.receive, request.app.state.settings.max_body_bytes)
 
 
 async def call(request: Request, use_case: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-    """Run a use case. Against the embedded store queries take microseconds, so they run on the event
-    loop (a thread hop costs more than the query); in live mode a use case waits on Graph, so it runs
-    in the thread pool."""
-    if runtime(request).upstream.name == "emulator":
-        return use_case(*args, **kwargs)
-    return await run_in_threadpool(use_case, *args, **kwargs)
+    """Run a use case for this request (see ``asgi.run``: on the loop, or in a thread in live mode)."""
+    return await run(runtime(request), use_case, *args, **kwargs)
 
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -107,7 +88,7 @@ def guarded(route: str, envelope: Envelope) -> Callable[[Endpoint], Endpoint]:
                 return await endpoint(request)
             except DomainError as error:
                 return envelope.domain_error(error)
-            except BodyTooLarge:
+            except TooLarge:
                 return envelope.too_large()
             except Exception:
                 # No request data in the log line: bodies and headers may carry secrets.

@@ -16,7 +16,8 @@ from starlette.responses import Response
 
 from wanumbers.server.domain.errors import DomainError, Reason
 from wanumbers.server.services import auth
-from wanumbers.server.surfaces.http import BodyTooLarge, Endpoint, JSONResponse, call, read_body, runtime
+from wanumbers.server.surfaces.asgi import TooLarge
+from wanumbers.server.surfaces.http import Endpoint, JSONResponse, call, read_body, runtime
 
 log = logging.getLogger("wanumbers")
 
@@ -81,7 +82,7 @@ def admin_only(endpoint: Endpoint) -> Endpoint:
             return render(error)
         except InvalidBody:
             return failure(400, "invalid_json", "the body must be a JSON object")
-        except BodyTooLarge:
+        except TooLarge:
             return failure(413, "payload_too_large", "the body is too large")
         except Exception:
             # No request data in the log line: bodies and headers may carry secrets.
