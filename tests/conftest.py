@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from starlette.testclient import TestClient
 
+from tests._sync import sync
 from wanumbers.server.app import create_app
 from wanumbers.server.bootstrap import build_runtime
 from wanumbers.server.services import admin
@@ -90,8 +91,10 @@ def engine(database_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def runtime(engine: Engine, database_url: str) -> Runtime:
-    return build_runtime(Settings(database_url=database_url), engine=engine)
+def runtime(database_url: str) -> Iterator[Runtime]:
+    rt = build_runtime(Settings(database_url=database_url))
+    yield rt
+    sync(rt.close())
 
 
 @pytest.fixture
@@ -116,8 +119,8 @@ class Tenant:
 
 
 def make_tenant(runtime: Runtime, name: str = "Acme", api_version: str = "v2") -> Tenant:
-    account, api_key = admin.create_account(runtime, name)
-    waba = admin.create_waba(runtime, account.sid, api_version)
+    account, api_key = sync(admin.create_account(runtime, name))
+    waba = sync(admin.create_waba(runtime, account.sid, api_version))
     return Tenant(account.sid, api_key, waba.id)
 
 

@@ -187,45 +187,50 @@ class Sandbox:
     @cached_property
     def admin_token(self) -> str:
         """A token for the ``/sim/…`` HTTP control plane (``Authorization: Bearer …``)."""
+        from wanumbers._sandbox.bridge import run_on_helper_loop
         from wanumbers.server.services import admin
 
-        return admin.create_admin_token(self.runtime)
+        return run_on_helper_loop(admin.create_admin_token(self.runtime))
 
     def close(self) -> None:
         for close in reversed(self._closers):
             close()
         self._closers.clear()
-        from wanumbers._sandbox.store import release
+        from wanumbers._sandbox.bridge import run_on_helper_loop
 
-        self.runtime.reads.close()
-        release(self.runtime.engine)
+        run_on_helper_loop(self.runtime.close())
 
 
 def _new_account(runtime: Runtime, name: str, api_version: str) -> Credentials:
+    from wanumbers._sandbox.bridge import run_on_helper_loop
     from wanumbers.server.services import admin
 
-    account, api_key = admin.create_account(runtime, name)
-    waba = admin.create_waba(runtime, account.sid, api_version)
-    token = admin.create_access_token(runtime, account.sid)
-    return Credentials(account.sid, api_key, str(waba.id), token)
+    async def create() -> Credentials:
+        account, api_key = await admin.create_account(runtime, name)
+        waba = await admin.create_waba(runtime, account.sid, api_version)
+        token = await admin.create_access_token(runtime, account.sid)
+        return Credentials(account.sid, api_key, str(waba.id), token)
+
+    return run_on_helper_loop(create())
 
 
 @contextmanager
 def sandbox(*, account_name: str = "sandbox", api_version: str = "v2") -> Iterator[Sandbox]:
     """Start the service in-process on a fresh in-memory store with one account (``api_version`` is
     the Kaleyra API version of its WABA: "v2", or "v1" for ``incoming_url`` routing)."""
-    from wanumbers._sandbox.store import MEMORY_URL, fresh_engine, release
+    from wanumbers._sandbox.bridge import run_on_helper_loop
     from wanumbers.server.app import create_app
     from wanumbers.server.bootstrap import build_runtime
     from wanumbers.server.settings import Settings
+    from wanumbers.server.storage.memory import MEMORY_URL
 
     settings = Settings(database_url=MEMORY_URL, otp_key=secrets.token_hex(32))
-    runtime = build_runtime(settings, engine=fresh_engine())
+    runtime = build_runtime(settings)
     try:
         credentials = _new_account(runtime, account_name, api_version)
         box = Sandbox(create_app(settings, runtime), runtime, credentials)
     except BaseException:
-        release(runtime.engine)
+        run_on_helper_loop(runtime.close())
         raise
     try:
         yield box

@@ -8,6 +8,7 @@ import re
 import pytest
 from click.testing import CliRunner
 
+from tests._sync import sync
 from wanumbers.cli import main
 from wanumbers.server.domain.errors import DomainError
 from wanumbers.server.services import auth
@@ -27,7 +28,7 @@ def test_accounts_create_prints_sid_and_key(database_url: str, runtime: Runtime)
     )
     assert set(created) == {"sid", "api_key"}
     assert re.fullmatch(r"HX[0-9A-Z]{12}SG", created["sid"])
-    assert auth.account_for_api_key(runtime, created["sid"], created["api_key"]).name == "Acme"
+    assert sync(auth.account_for_api_key(runtime, created["sid"], created["api_key"])).name == "Acme"
 
 
 def test_rotate_key_replaces_the_key(database_url: str) -> None:
@@ -61,7 +62,7 @@ def test_add_key_keeps_the_first_key_working(database_url: str, runtime: Runtime
     extra = run("accounts", "add-key", "--sid", created["sid"], "--database-url", database_url, "--json")
     assert set(extra) == {"sid", "api_key"}
     for key in (created["api_key"], extra["api_key"]):
-        assert auth.account_for_api_key(runtime, created["sid"], key).sid == created["sid"]
+        assert sync(auth.account_for_api_key(runtime, created["sid"], key)).sid == created["sid"]
 
 
 def test_revoke_key_reads_the_key_from_stdin_and_it_stops_working(
@@ -77,7 +78,7 @@ def test_revoke_key_reads_the_key_from_stdin_and_it_stops_working(
     assert created["api_key"] not in result.output, "the secret is not echoed"
     assert json.loads(result.output.splitlines()[-1]) == {"revoked": True}
     with pytest.raises(DomainError):
-        auth.account_for_api_key(runtime, created["sid"], created["api_key"])
+        sync(auth.account_for_api_key(runtime, created["sid"], created["api_key"]))
 
 
 def test_revoking_an_unknown_token_fails_clearly(database_url: str) -> None:

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 from starlette.testclient import TestClient
 
+from tests._sync import sync
 from tests.conftest import Tenant
 from wanumbers.cli import main
 from wanumbers.server.domain.phone import parse_phone
@@ -21,8 +22,8 @@ E164 = "+919876543210"
 
 @pytest.fixture
 def number_id(runtime: Runtime, tenant: Tenant) -> str:
-    account = admin.find_account(runtime, tenant.sid)
-    return str(numbers.onboard(runtime, account, tenant.waba_id, parse_phone(E164), "Acme", "SMS").id)
+    account = sync(admin.find_account(runtime, tenant.sid))
+    return str(sync(numbers.onboard(runtime, account, tenant.waba_id, parse_phone(E164), "Acme", "SMS")).id)
 
 
 def run(database_url: str, *args: str) -> Any:
@@ -41,13 +42,13 @@ def test_token_issues_a_working_admin_token(database_url: str, runtime: Runtime)
     body = run(database_url, "token")
 
     assert set(body) == {"admin_token"}
-    auth.check_admin(runtime, body["admin_token"])
+    sync(auth.check_admin(runtime, body["admin_token"]))
 
 
 def test_number_commands_print_what_the_http_api_answers(
     database_url: str, number_id: str, app_client: TestClient, runtime: Runtime
 ) -> None:
-    headers = {"Authorization": f"Bearer {admin.create_admin_token(runtime)}"}
+    headers = {"Authorization": f"Bearer {sync(admin.create_admin_token(runtime))}"}
 
     shown = run(database_url, "approve-name", number_id)
 
@@ -105,12 +106,12 @@ def test_outbox_lists_the_code(database_url: str, runtime: Runtime, number_id: s
     rows = run(database_url, "outbox", "--phone", E164[1:])
 
     assert [row["to"] for row in rows] == [E164]
-    assert rows[0]["code"] == sim.outbox(runtime, E164)[0].code
+    assert rows[0]["code"] == sync(sim.outbox(runtime, E164))[0].code
 
 
 def test_clock_advance_and_reset(database_url: str, runtime: Runtime) -> None:
     assert run(database_url, "clock", "--advance", "660")["offset_seconds"] == 660
-    assert sim.clock(runtime).offset_seconds == 660
+    assert sync(sim.clock(runtime)).offset_seconds == 660
     assert run(database_url, "clock")["offset_seconds"] == 660
     assert run(database_url, "clock", "--reset")["offset_seconds"] == 0
     assert "advance_seconds must be" in fail(database_url, "clock", "--advance", "-5")
@@ -122,7 +123,7 @@ def test_faults_add_list_clear(database_url: str, runtime: Runtime) -> None:
     assert [(f["route"], f["mode"], f["remaining"]) for f in armed["faults"]] == [
         ("kaleyra.verify", "error", 2)
     ]
-    assert sim.take_fault(runtime, "kaleyra.verify") == ("error", 0)
+    assert sync(sim.take_fault(runtime, "kaleyra.verify")) == ("error", 0)
     assert run(database_url, "faults", "list")["faults"][0]["remaining"] == 1
     assert run(database_url, "faults", "clear") == {"faults_cleared": 1}
     assert "route must be" in fail(database_url, "faults", "add", "--route", "kaleyra.typo")
@@ -131,7 +132,7 @@ def test_faults_add_list_clear(database_url: str, runtime: Runtime) -> None:
 def test_delay_fault_from_the_shell(database_url: str, runtime: Runtime) -> None:
     run(database_url, "faults", "add", "--route", "*", "--mode", "delay", "--delay-ms", "50")
 
-    assert sim.take_fault(runtime, "kaleyra.add") == ("delay", 50)
+    assert sync(sim.take_fault(runtime, "kaleyra.add")) == ("delay", 50)
 
 
 def test_reset_one_account_or_everything(database_url: str, tenant: Tenant, number_id: str) -> None:

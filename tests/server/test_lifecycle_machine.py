@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 from starlette.testclient import TestClient
 
+from tests._sync import sync
 from tests.conftest import make_tenant
 from tests.server.guarantees.support import fresh_phone, kaleyra_add_body
 from wanumbers.server.domain import otp
@@ -49,7 +50,7 @@ def _machine(client: TestClient, rt: Runtime) -> type[RuleBasedStateMachine]:
 
         def __init__(self) -> None:
             super().__init__()
-            sim.reset_clock(rt)
+            sync(sim.reset_clock(rt))
             self.tenant = make_tenant(rt)
             self.live = [self.tenant.api_key]
             self.revoked: list[str] = []
@@ -76,9 +77,9 @@ def _machine(client: TestClient, rt: Runtime) -> type[RuleBasedStateMachine]:
         @rule(number_id=numbers)
         def request_code(self, number_id: str) -> None:
             number = self.model[number_id]
-            account = auth.account_for_api_key(rt, self.tenant.sid, self.live[-1])
+            account = sync(auth.account_for_api_key(rt, self.tenant.sid, self.live[-1]))
             try:
-                registration.request_code(rt, account, int(number_id), "SMS", "en_US")
+                sync(registration.request_code(rt, account, int(number_id), "SMS", "en_US"))
             except DomainError as error:
                 assert error.reason in (
                     Reason.ALREADY_VERIFIED,
@@ -98,10 +99,10 @@ def _machine(client: TestClient, rt: Runtime) -> type[RuleBasedStateMachine]:
         @rule(number_id=numbers)
         def verify_right(self, number_id: str) -> None:
             number = self.model[number_id]
-            latest = sim.outbox(rt, number.e164, 1)[0]
-            fresh = sim.clock(rt).now - latest.sent_at < otp.CODE_TTL and not number.successes_by_code.get(
-                latest.code
-            )
+            latest = sync(sim.outbox(rt, number.e164, 1))[0]
+            fresh = sync(
+                sim.clock(rt)
+            ).now - latest.sent_at < otp.CODE_TTL and not number.successes_by_code.get(latest.code)
             attempts = number.attempts
             response = self._verify(number, latest.code)
             if response.status_code == 200:
@@ -115,7 +116,7 @@ def _machine(client: TestClient, rt: Runtime) -> type[RuleBasedStateMachine]:
         @rule(number_id=numbers, data=st.data())
         def verify_wrong(self, number_id: str, data: st.DataObject) -> None:
             number = self.model[number_id]
-            right = sim.outbox(rt, number.e164, 1)[0].code
+            right = sync(sim.outbox(rt, number.e164, 1))[0].code
             wrong = data.draw(st.from_regex(r"\A[0-9]{6}\Z").filter(lambda c: c != right))
             response = self._verify(number, wrong)
             assert response.status_code != 200
@@ -142,18 +143,18 @@ def _machine(client: TestClient, rt: Runtime) -> type[RuleBasedStateMachine]:
 
         @rule()
         def add_key(self) -> None:
-            self.live.append(admin.add_api_key(rt, self.tenant.sid))
+            self.live.append(sync(admin.add_api_key(rt, self.tenant.sid)))
 
         @rule()
         def revoke_oldest_key(self) -> None:
             if len(self.live) > 1:
                 key = self.live.pop(0)
-                assert admin.revoke_secret(rt, "api_key", key)
+                assert sync(admin.revoke_secret(rt, "api_key", key))
                 self.revoked.append(key)
 
         @rule(minutes=st.integers(1, 11))
         def move_clock(self, minutes: int) -> None:
-            sim.advance_clock(rt, minutes * 60)
+            sync(sim.advance_clock(rt, minutes * 60))
 
         @invariant()
         def revoked_keys_are_refused(self) -> None:
@@ -168,7 +169,7 @@ def _machine(client: TestClient, rt: Runtime) -> type[RuleBasedStateMachine]:
         @invariant()
         def limits_hold(self) -> None:
             for number in self.model.values():
-                sent = sorted(d.sent_at for d in sim.outbox(rt, number.e164))
+                sent = sorted(d.sent_at for d in sync(sim.outbox(rt, number.e164)))
                 for first, last in zip(sent, sent[otp.MAX_SENDS_PER_WINDOW :], strict=False):
                     assert last - first >= timedelta(minutes=10), "more than 5 codes in 10 minutes"
                 assert all(count <= 1 for count in number.successes_by_code.values())

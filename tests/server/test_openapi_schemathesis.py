@@ -21,9 +21,9 @@ import pytest
 import schemathesis
 from schemathesis import Case, engine
 from schemathesis.engine import events
-from sqlalchemy import Engine
 from starlette.applications import Starlette
 
+from tests._sync import resolving_to, sync
 from tests.conftest import make_tenant
 from wanumbers.server.app import create_app
 from wanumbers.server.bootstrap import build_runtime
@@ -33,7 +33,6 @@ from wanumbers.server.services import admin, numbers, registration, sim
 from wanumbers.server.services import urls as url_service
 from wanumbers.server.services.runtime import Runtime
 from wanumbers.server.settings import Settings
-from wanumbers.server.storage.engine import make_engine
 
 SEED = 20240601
 MAX_EXAMPLES = 50
@@ -64,14 +63,13 @@ class World:
 @pytest.fixture
 def world(tmp_path: Path, sqlite_template: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
     # incoming_url hosts are resolved for the SSRF guard; no DNS in tests: everything is public.
-    monkeypatch.setattr(url_service, "resolve", lambda host, port: ["93.184.216.34"])
+    monkeypatch.setattr(url_service, "resolve", resolving_to("93.184.216.34"))
     path = tmp_path / "wanumbers.db"
     shutil.copy(sqlite_template, path)
     url = f"sqlite:///{path}"
-    engine: Engine = make_engine(url)
-    rt = build_runtime(Settings(database_url=url), engine=engine)
+    rt = build_runtime(Settings(database_url=url))
     tenant = make_tenant(rt)
-    token = admin.create_access_token(rt, tenant.sid)
+    token = sync(admin.create_access_token(rt, tenant.sid))
     number_id, e164 = _registered_number(rt, tenant.sid, tenant.waba_id)
     yield World(
         create_app(Settings(database_url=url), runtime=rt),
@@ -83,16 +81,16 @@ def world(tmp_path: Path, sqlite_template: Path, monkeypatch: pytest.MonkeyPatch
         number_id,
         e164,
     )
-    engine.dispose()
+    sync(rt.close())
 
 
 def _registered_number(rt: Runtime, sid: str, waba_id: int) -> tuple[int, str]:
-    account = admin.find_account(rt, sid)
+    account = sync(admin.find_account(rt, sid))
     phone = parse_phone("9812345678", "91")
-    number = numbers.onboard(rt, account, waba_id, phone, "Acme Foods", "SMS")
-    code = sim.outbox(rt, phone.e164, 1)[0].code
-    numbers.confirm(rt, account, waba_id, number.id, phone, code)
-    registration.register(rt, account, number.id, PIN)
+    number = sync(numbers.onboard(rt, account, waba_id, phone, "Acme Foods", "SMS"))
+    code = sync(sim.outbox(rt, phone.e164, 1))[0].code
+    sync(numbers.confirm(rt, account, waba_id, number.id, phone, code))
+    sync(registration.register(rt, account, number.id, PIN))
     return number.id, phone.e164
 
 
@@ -134,16 +132,16 @@ class _Steering:
 
     def number_id(self, ref: object) -> int | None:
         try:
-            return sim.show_number(self.rt, str(ref)).number.id
+            return sync(sim.show_number(self.rt, str(ref))).number.id
         except DomainError:
             return None
 
     def last_code(self, number_id: object) -> tuple[str, str] | None:
         try:
-            e164 = sim.show_number(self.rt, str(number_id)).number.e164
+            e164 = sync(sim.show_number(self.rt, str(number_id))).number.e164
         except DomainError:
             return None
-        sent = sim.outbox(self.rt, e164, 1)
+        sent = sync(sim.outbox(self.rt, e164, 1))
         return (e164, sent[0].code) if sent else None
 
 

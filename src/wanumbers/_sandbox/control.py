@@ -13,6 +13,7 @@ from collections.abc import Callable, Collection
 from datetime import datetime, timedelta
 from typing import Any
 
+from wanumbers._sandbox.bridge import run_on_helper_loop as _run
 from wanumbers.server.domain.control import ANY_ROUTE, Fault
 from wanumbers.server.domain.phone import parse_phone
 from wanumbers.server.domain.records import Delivery
@@ -36,7 +37,7 @@ class ControlPlane:
     def outbox(self, phone: str | None = None, limit: int = 100) -> list[Delivery]:
         """Codes the emulator "sent", newest first; ``phone`` filters by recipient."""
         to = None if phone is None else parse_phone(phone).e164
-        return sim.outbox(self._rt, to, limit)
+        return _run(sim.outbox(self._rt, to, limit))
 
     def last_code(self, phone: str) -> str:
         """The newest OTP sent to ``phone``; ``LookupError`` when none was."""
@@ -48,40 +49,40 @@ class ControlPlane:
     # --- numbers ----------------------------------------------------------------------------------
 
     def number(self, ref: str) -> dict[str, Any]:
-        return self._show(sim.show_number(self._rt, ref))
+        return self._show(_run(sim.show_number(self._rt, ref)))
 
     def approve_name(self, ref: str) -> dict[str, Any]:
         """Meta's display-name review ends APPROVED."""
-        return self._show(sim.review_name(self._rt, ref, "APPROVED"))
+        return self._show(_run(sim.review_name(self._rt, ref, "APPROVED")))
 
     def decline_name(self, ref: str) -> dict[str, Any]:
-        return self._show(sim.review_name(self._rt, ref, "DECLINED"))
+        return self._show(_run(sim.review_name(self._rt, ref, "DECLINED")))
 
     def set_quality(self, ref: str, rating: str) -> dict[str, Any]:
         """``GREEN``, ``YELLOW``, ``RED`` or ``NA``."""
-        return self._show(sim.set_quality(self._rt, ref, rating))
+        return self._show(_run(sim.set_quality(self._rt, ref, rating)))
 
     def set_tier(self, ref: str, tier: str) -> dict[str, Any]:
         """A messaging limit tier such as ``TIER_1K``."""
-        return self._show(sim.set_tier(self._rt, ref, tier))
+        return self._show(_run(sim.set_tier(self._rt, ref, tier)))
 
     def set_throughput(self, ref: str, level: str) -> dict[str, Any]:
         """``STANDARD`` or ``HIGH``."""
-        return self._show(sim.set_throughput(self._rt, ref, level))
+        return self._show(_run(sim.set_throughput(self._rt, ref, level)))
 
     def set_account_mode(self, ref: str, mode: str) -> dict[str, Any]:
         """``LIVE`` or ``SANDBOX``."""
-        return self._show(sim.set_account_mode(self._rt, ref, mode))
+        return self._show(_run(sim.set_account_mode(self._rt, ref, mode)))
 
     def enforce(self, ref: str, action: str) -> dict[str, Any]:
         """``flag``, ``restrict``, ``ban`` or ``restore``, through the lifecycle's transition table."""
-        return self._show(sim.enforce(self._rt, ref, action))
+        return self._show(_run(sim.enforce(self._rt, ref, action)))
 
     def restrict_waba(self, waba_id: str | int, restricted: bool = True) -> None:
-        sim.restrict_waba(self._rt, int(waba_id), restricted)
+        _run(sim.restrict_waba(self._rt, int(waba_id), restricted))
 
     def restrict_business(self, sid: str, restricted: bool = True) -> None:
-        sim.restrict_business(self._rt, sid, restricted)
+        _run(sim.restrict_business(self._rt, sid, restricted))
 
     # --- faults -----------------------------------------------------------------------------------
 
@@ -91,33 +92,33 @@ class ControlPlane:
         """Make the next ``count`` calls of ``route`` (a route name such as ``kaleyra.add`` or
         ``graph.phone_number``; ``*`` for any) answer a server fault, or wait ``delay_ms`` first
         (``mode="delay"``). Returns every armed fault."""
-        return sim.inject_fault(
-            self._rt, self._routes(), route=route, mode=mode, count=count, delay_ms=delay_ms
+        return _run(
+            sim.inject_fault(self._rt, self._routes(), route=route, mode=mode, count=count, delay_ms=delay_ms)
         )
 
     def faults(self) -> list[Fault]:
-        return sim.faults(self._rt)
+        return _run(sim.faults(self._rt))
 
     def clear_faults(self) -> int:
-        return sim.clear_faults(self._rt)
+        return _run(sim.clear_faults(self._rt))
 
     # --- the clock --------------------------------------------------------------------------------
 
     def now(self) -> datetime:
         """Emulated time (UTC): real time plus every advance."""
-        return sim.clock(self._rt).now
+        return _run(sim.clock(self._rt)).now
 
     def advance_clock(self, by: int | timedelta) -> datetime:
         """Move emulated time forward by whole seconds (or a timedelta), e.g. past an OTP's expiry."""
         seconds = math.ceil(by.total_seconds()) if isinstance(by, timedelta) else by
-        return sim.advance_clock(self._rt, seconds).now
+        return _run(sim.advance_clock(self._rt, seconds)).now
 
     def reset_clock(self) -> datetime:
-        return sim.reset_clock(self._rt).now
+        return _run(sim.reset_clock(self._rt)).now
 
     def reset(self) -> None:
         """Forget every number, fault and clock advance; accounts and credentials stay."""
-        sim.reset_all(self._rt)
+        _run(sim.reset_all(self._rt))
 
     @staticmethod
     def _show(view: NumberView) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from wanumbers.cli.common import (
     emit,
     fail_on_domain_error,
     json_option,
+    run,
     runtime_for,
 )
 from wanumbers.server.services import admin
@@ -28,7 +29,7 @@ def accounts() -> None:
 @fail_on_domain_error
 def create_account(name: str, pod: str, database_url: str, as_json: bool) -> None:
     """Create an account; prints its SID and API key (shown this once only)."""
-    account, api_key = admin.create_account(runtime_for(database_url), name, pod)  # type: ignore[arg-type]
+    account, api_key = run(admin.create_account(runtime_for(database_url), name, pod))  # type: ignore[arg-type]
     emit(
         {"sid": account.sid, "api_key": api_key},
         as_json,
@@ -45,7 +46,7 @@ def create_account(name: str, pod: str, database_url: str, as_json: bool) -> Non
 @fail_on_domain_error
 def rotate_key(sid: str, database_url: str, as_json: bool) -> None:
     """Revoke the account's API keys and issue a new one."""
-    api_key = admin.rotate_api_key(runtime_for(database_url), sid)
+    api_key = run(admin.rotate_api_key(runtime_for(database_url), sid))
     emit(
         {"sid": sid, "api_key": api_key},
         as_json,
@@ -60,7 +61,7 @@ def rotate_key(sid: str, database_url: str, as_json: bool) -> None:
 @fail_on_domain_error
 def add_key(sid: str, database_url: str, as_json: bool) -> None:
     """Issue another API key for the account; its other keys keep working."""
-    api_key = admin.add_api_key(runtime_for(database_url), sid)
+    api_key = run(admin.add_api_key(runtime_for(database_url), sid))
     emit({"sid": sid, "api_key": api_key}, as_json, lambda: click.echo(f"New API key for {sid}: {api_key}"))
 
 
@@ -75,7 +76,7 @@ def add_key(sid: str, database_url: str, as_json: bool) -> None:
 @json_option
 def revoke_key(key: str, database_url: str, as_json: bool) -> None:
     """Revoke one API key: it fails from the next request on, on every worker."""
-    _report_revocation(admin.revoke_secret(runtime_for(database_url), "api_key", key.strip()), as_json)
+    _report_revocation(run(admin.revoke_secret(runtime_for(database_url), "api_key", key.strip())), as_json)
 
 
 def _report_revocation(revoked: bool, as_json: bool) -> None:
@@ -115,7 +116,7 @@ def wabas() -> None:
 @fail_on_domain_error
 def create_waba(sid: str, api_version: str, waba_id: int | None, database_url: str, as_json: bool) -> None:
     """Create a WABA owned by the account (or register an existing one with --waba-id)."""
-    waba = admin.create_waba(runtime_for(database_url), sid, api_version, waba_id)
+    waba = run(admin.create_waba(runtime_for(database_url), sid, api_version, waba_id))
     emit({"waba_id": str(waba.id)}, as_json, lambda: click.echo(f"WABA id: {waba.id}"))
 
 
@@ -131,7 +132,7 @@ def tokens() -> None:
 @fail_on_domain_error
 def create_token(sid: str, database_url: str, as_json: bool) -> None:
     """Issue a Graph access token that sees only this account's WABAs (shown once)."""
-    token = admin.create_access_token(runtime_for(database_url), sid)
+    token = run(admin.create_access_token(runtime_for(database_url), sid))
     emit({"access_token": token}, as_json, lambda: click.echo(f"Access token: {token}"))
 
 
@@ -146,4 +147,6 @@ def create_token(sid: str, database_url: str, as_json: bool) -> None:
 @json_option
 def revoke_token(token: str, database_url: str, as_json: bool) -> None:
     """Revoke a Graph access token: it fails from the next request on, on every worker."""
-    _report_revocation(admin.revoke_secret(runtime_for(database_url), "access_token", token.strip()), as_json)
+    _report_revocation(
+        run(admin.revoke_secret(runtime_for(database_url), "access_token", token.strip())), as_json
+    )

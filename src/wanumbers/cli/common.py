@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from wanumbers.server.domain.errors import DomainError
 
+if TYPE_CHECKING:
+    from wanumbers.server.services.runtime import Runtime
+
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
+_RUNNER = "wanumbers.runner"
 
 database_option = click.option(
     "--database-url",
@@ -23,14 +29,30 @@ database_option = click.option(
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 
 
-def runtime_for(database_url: str) -> Any:
+def runtime_for(database_url: str) -> Runtime:
     """A runtime on the operator's database, closed when the command finishes."""
     from wanumbers.server.bootstrap import build_runtime
     from wanumbers.server.settings import Settings
 
     runtime = build_runtime(Settings(database_url=database_url))
-    click.get_current_context().call_on_close(runtime.engine.dispose)
+    runner = _runner()  # made first, so it closes after the runtime (close hooks run last-in first-out)
+    click.get_current_context().call_on_close(lambda: runner.run(runtime.close()))
     return runtime
+
+
+def run(use_case: Coroutine[Any, Any, T]) -> T:
+    """Run a use case on the command's event loop (one per command, so its connections are reused)."""
+    return _runner().run(use_case)
+
+
+def _runner() -> asyncio.Runner:
+    context = click.get_current_context()
+    runner: asyncio.Runner | None = context.meta.get(_RUNNER)
+    if runner is None:
+        runner = asyncio.Runner()
+        context.meta[_RUNNER] = runner
+        context.call_on_close(runner.close)
+    return runner
 
 
 def emit(data: Any, as_json: bool, human: Callable[[], None]) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import sys
+from typing import Any
 
 import click
 
@@ -106,22 +108,30 @@ def _redact(url: str) -> str:
     return url
 
 
+async def _demo_account(rt: Any) -> tuple[Any, str, Any]:
+    """The demo account (made once), a fresh API key for it, and its WABA."""
+    from wanumbers.server.services import admin
+
+    try:
+        async with rt.uow() as uow:
+            account = await uow.accounts.first_named(DEMO_NAME)
+            wabas = await uow.wabas.of_account(account.id) if account else []
+        if account is None:
+            account, api_key = await admin.create_account(rt, DEMO_NAME, "IN")
+        else:  # the first key is not retrievable (only its digest is kept): add a fresh one
+            api_key = await admin.add_api_key(rt, account.sid)
+        waba = wabas[0] if wabas else await admin.create_waba(rt, account.sid, "v2")
+    finally:
+        await rt.close()
+    return account, api_key, waba
+
+
 def _print_demo(settings: object) -> None:
     from wanumbers.server.bootstrap import build_runtime
-    from wanumbers.server.services import admin
     from wanumbers.server.settings import Settings
 
     assert isinstance(settings, Settings)
-    rt = build_runtime(settings)
-    with rt.uow() as uow:
-        account = uow.accounts.first_named(DEMO_NAME)
-        wabas = uow.wabas.of_account(account.id) if account else []
-    if account is None:
-        account, api_key = admin.create_account(rt, DEMO_NAME, "IN")
-    else:  # the first key is not retrievable (only its digest is kept): add a fresh one
-        api_key = admin.add_api_key(rt, account.sid)
-    waba = wabas[0] if wabas else admin.create_waba(rt, account.sid, "v2")
-    rt.engine.dispose()
+    account, api_key, waba = asyncio.run(_demo_account(build_runtime(settings)))
     base = f"http://{settings.host}:{settings.port}/v2/{account.sid}/whatsapp"
     phone, cc = DEMO_PHONE
     headers = f"-H 'api-key: {api_key}' -H 'Content-Type: application/json'"

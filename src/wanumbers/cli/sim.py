@@ -6,12 +6,12 @@ prints exactly the body the matching ``/sim/…`` endpoint answers.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import click
 
-from wanumbers.cli.common import database_option, emit, fail_on_domain_error, json_option, runtime_for
+from wanumbers.cli.common import database_option, emit, fail_on_domain_error, json_option, run, runtime_for
 from wanumbers.cli.sim_faults import faults
 from wanumbers.server.domain.lifecycle import AccountMode, MessagingTier, Quality
 from wanumbers.server.services import admin
@@ -31,7 +31,7 @@ def sim() -> None:
 @fail_on_domain_error
 def token(database_url: str, as_json: bool) -> None:
     """Issue an admin token for the /sim/… HTTP API (shown once; stored hashed)."""
-    secret = admin.create_admin_token(runtime_for(database_url))
+    secret = run(admin.create_admin_token(runtime_for(database_url)))
     emit(
         {"admin_token": secret},
         as_json,
@@ -59,7 +59,9 @@ def _show(view: NumberView, as_json: bool) -> None:
     emit(body, as_json, human)
 
 
-def _number_command(name: str, help_text: str, use_case: Callable[..., NumberView], *extra: Any) -> None:
+def _number_command(
+    name: str, help_text: str, use_case: Callable[..., Coroutine[Any, Any, NumberView]], *extra: Any
+) -> None:
     """Register ``sim NAME NUMBER``: a no-argument action on one number."""
 
     @sim.command(name, help=help_text)
@@ -68,7 +70,7 @@ def _number_command(name: str, help_text: str, use_case: Callable[..., NumberVie
     @json_option
     @fail_on_domain_error
     def command(number: str, database_url: str, as_json: bool) -> None:
-        _show(use_case(runtime_for(database_url), number, *extra), as_json)
+        _show(run(use_case(runtime_for(database_url), number, *extra)), as_json)
 
 
 _number_command("show", "Show a number as the emulator holds it (by id or E.164).", sim_service.show_number)
@@ -82,7 +84,9 @@ for _action in ("flag", "restrict", "ban", "restore"):
     )
 
 
-def _value_command(name: str, metavar: str, values: list[str], use_case: Callable[..., NumberView]) -> None:
+def _value_command(
+    name: str, metavar: str, values: list[str], use_case: Callable[..., Coroutine[Any, Any, NumberView]]
+) -> None:
     """Register ``sim NAME NUMBER VALUE``: set one property of a number."""
 
     @sim.command(name, help=f"Set the number's {name.replace('-', ' ')} ({' | '.join(values)}).")
@@ -92,7 +96,7 @@ def _value_command(name: str, metavar: str, values: list[str], use_case: Callabl
     @json_option
     @fail_on_domain_error
     def command(number: str, value: str, database_url: str, as_json: bool) -> None:
-        _show(use_case(runtime_for(database_url), number, value.upper()), as_json)
+        _show(run(use_case(runtime_for(database_url), number, value.upper())), as_json)
 
 
 _value_command("quality", "RATING", [q.value for q in Quality], sim_service.set_quality)
@@ -110,8 +114,10 @@ _value_command("account-mode", "MODE", [m.value for m in AccountMode], sim_servi
 @fail_on_domain_error
 def sip(number: str, enabled: bool | None, server: bool | None, database_url: str, as_json: bool) -> None:
     """Configure SIP calling (health errors 138024 / 138025 go away when both are on)."""
-    view = sim_service.configure_sip(
-        runtime_for(database_url), number, enabled=enabled, server_configured=server
+    view = run(
+        sim_service.configure_sip(
+            runtime_for(database_url), number, enabled=enabled, server_configured=server
+        )
     )
     _show(view, as_json)
 
@@ -129,7 +135,7 @@ on_off = click.argument("state", type=click.Choice(["on", "off"]))
 @fail_on_domain_error
 def waba_restriction(waba_id: int, state: str, database_url: str, as_json: bool) -> None:
     """Restrict a WABA (its health entity turns BLOCKED) or lift the restriction."""
-    body = views.waba(sim_service.restrict_waba(runtime_for(database_url), waba_id, state == "on"))
+    body = views.waba(run(sim_service.restrict_waba(runtime_for(database_url), waba_id, state == "on")))
     emit(body, as_json, lambda: click.echo(f"WABA {waba_id} restricted: {body['restricted']}"))
 
 
@@ -141,7 +147,7 @@ def waba_restriction(waba_id: int, state: str, database_url: str, as_json: bool)
 @fail_on_domain_error
 def business_restriction(sid: str, state: str, database_url: str, as_json: bool) -> None:
     """Restrict the account's business portfolio (BUSINESS entity BLOCKED) or lift it."""
-    body = views.business(sim_service.restrict_business(runtime_for(database_url), sid, state == "on"))
+    body = views.business(run(sim_service.restrict_business(runtime_for(database_url), sid, state == "on")))
     emit(body, as_json, lambda: click.echo(f"{sid} business restricted: {body['business_restricted']}"))
 
 
@@ -156,7 +162,7 @@ def business_restriction(sid: str, state: str, database_url: str, as_json: bool)
 def outbox(phone: str | None, limit: int, database_url: str, as_json: bool) -> None:
     """OTP messages the emulator delivered, newest first."""
     to = None if phone is None else "+" + phone.lstrip("+")
-    rows = [views.delivery(d) for d in sim_service.outbox(runtime_for(database_url), to, limit)]
+    rows = [views.delivery(d) for d in run(sim_service.outbox(runtime_for(database_url), to, limit))]
 
     def human() -> None:
         if not rows:
@@ -179,11 +185,11 @@ def clock(advance: int | None, reset: bool, database_url: str, as_json: bool) ->
         raise click.UsageError("give --advance or --reset, not both")
     rt = runtime_for(database_url)
     if reset:
-        view = sim_service.reset_clock(rt)
+        view = run(sim_service.reset_clock(rt))
     elif advance is not None:
-        view = sim_service.advance_clock(rt, advance)
+        view = run(sim_service.advance_clock(rt, advance))
     else:
-        view = sim_service.clock(rt)
+        view = run(sim_service.clock(rt))
     body = views.clock(view)
     emit(body, as_json, lambda: click.echo(f"now {body['now']} (offset {body['offset_seconds']:g} s)"))
 
@@ -199,7 +205,7 @@ def clock(advance: int | None, reset: bool, database_url: str, as_json: bool) ->
 def reset(sid: str | None, database_url: str, as_json: bool) -> None:
     """Reset the emulator (or one account). Accounts, keys, tokens and WABAs are kept."""
     rt = runtime_for(database_url)
-    report = sim_service.reset_account(rt, sid) if sid else sim_service.reset_all(rt)
+    report = run(sim_service.reset_account(rt, sid)) if sid else run(sim_service.reset_all(rt))
     body = views.reset(report, sid)
     emit(body, as_json, lambda: click.echo(f"deleted {body['numbers_deleted']} number(s)"))
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import click
 
-from wanumbers.cli.common import database_option, emit, fail_on_domain_error, json_option, runtime_for
+from wanumbers.cli.common import database_option, emit, fail_on_domain_error, json_option, run, runtime_for
 from wanumbers.server.services import sim as sim_service
 from wanumbers.server.surfaces.sim import views
 
@@ -29,7 +29,7 @@ def _print(body: dict[str, Any]) -> None:
 @json_option
 def list_faults(database_url: str, as_json: bool) -> None:
     """Armed faults, in the order they fire."""
-    body = views.faults(sim_service.faults(runtime_for(database_url)))
+    body = views.faults(run(sim_service.faults(runtime_for(database_url))))
     emit(body, as_json, lambda: _print(body))
 
 
@@ -50,7 +50,7 @@ def add_fault(route: str, mode: str, count: int, delay_ms: int, database_url: st
     rt = runtime_for(database_url)
     # The route names come from the app itself, exactly as the HTTP endpoint reads them.
     known = contract_routes(create_app(Settings(database_url=database_url), runtime=rt).routes)
-    armed = sim_service.inject_fault(rt, known, route=route, mode=mode, count=count, delay_ms=delay_ms)
+    armed = run(sim_service.inject_fault(rt, known, route=route, mode=mode, count=count, delay_ms=delay_ms))
     body = views.faults(armed)
     emit(body, as_json, lambda: _print(body))
 
@@ -60,5 +60,5 @@ def add_fault(route: str, mode: str, count: int, delay_ms: int, database_url: st
 @json_option
 def clear_faults(database_url: str, as_json: bool) -> None:
     """Disarm every fault."""
-    body = {"faults_cleared": sim_service.clear_faults(runtime_for(database_url))}
+    body = {"faults_cleared": run(sim_service.clear_faults(runtime_for(database_url)))}
     emit(body, as_json, lambda: click.echo(f"cleared {body['faults_cleared']} fault(s)"))

@@ -55,8 +55,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
         if runtime is None:
-            app.state.runtime.reads.close()
-            app.state.runtime.engine.dispose()
+            await app.state.runtime.close()
+        else:  # shared with others (the sandbox, tests): only this loop's part is ours to end
+            await runtime.release_loop()
 
     app = Service(routes=ROUTES, lifespan=lifespan, exception_handlers=ROUTING_ERRORS)
     app.state.settings = settings

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from wanumbers.server.domain import ratelimit
+from wanumbers.server.storage.bounds import DEFAULT_BOUNDS, StoreBounds
 
 DEFAULT_DATABASE_URL = "sqlite:///./wanumbers.db"
 _PLACEHOLDERS = {"", "changeme", "secret", "change-me", "xxx"}
@@ -30,6 +31,8 @@ class Settings:
     max_body_bytes: int = 64 * 1024
     # Per-credential limit shared by all workers: "RATE/BURST" requests per second, "0" = off.
     rate_limit: str = ratelimit.DEFAULT
+    store_bounds: StoreBounds = DEFAULT_BOUNDS
+    pool_size: int = 10  # PostgreSQL connections per worker
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from tests._processes import Server, start
+from tests._sync import sync
 from wanumbers._sandbox.control import ControlPlane
 from wanumbers.client import AsyncCloudAPI, AsyncKaleyra, CloudAPI, Kaleyra
 from wanumbers.server.app import create_app
@@ -92,7 +93,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, R
     process = start(url, folder / "server.log")
     yield process, runtime
     process.stop()
-    runtime.engine.dispose()
+    sync(runtime.close())
 
 
 def _server_target(server: tuple[Server, Runtime]) -> Target:

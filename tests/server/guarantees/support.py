@@ -13,6 +13,7 @@ import httpx
 from sqlalchemy import Engine, select
 from starlette.testclient import TestClient
 
+from tests._sync import sync
 from tests.conftest import Tenant
 from wanumbers.server.services import admin, sim
 from wanumbers.server.services.runtime import Runtime
@@ -60,7 +61,7 @@ class SideEffectPost:
         return client.post(self.path, headers=headers, json=self.other_body if other else self.body)
 
     def otps_sent(self) -> int:
-        return len(sim.outbox(self.rt, self.e164))
+        return len(sync(sim.outbox(self.rt, self.e164)))
 
 
 def side_effect_post(contract: str, client: TestClient, rt: Runtime, tenant: Tenant) -> SideEffectPost:
@@ -76,7 +77,7 @@ def side_effect_post(contract: str, client: TestClient, rt: Runtime, tenant: Ten
             rt,
         )
     number_id, e164 = add_number(client, tenant)
-    token = admin.create_access_token(rt, tenant.sid)
+    token = sync(admin.create_access_token(rt, tenant.sid))
     return SideEffectPost(
         "graph",
         f"{GRAPH_VERSION}/{number_id}/request_code",

@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from sqlalchemy import Engine, event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
+from tests._sync import sync
 from tests.conftest import Tenant, make_tenant
 from tests.server.guarantees.proxy import Proxy
 from tests.server.guarantees.support import GUARD_TABLES, add_number, dump, fresh_phone, kaleyra_add_body
@@ -23,6 +22,7 @@ from wanumbers.server.bootstrap import build_runtime
 from wanumbers.server.services import sim
 from wanumbers.server.services.runtime import Runtime
 from wanumbers.server.settings import Settings
+from wanumbers.server.storage.bounds import StoreUnavailable
 
 TRY_LATER = {
     "code": "WA500",
@@ -33,23 +33,23 @@ TRY_LATER = {
 
 
 class StatementFault:
-    """Counts statements on an engine and fails the ``fail_at``-th one, as a lost database would."""
+    """Counts the store's statements and fails the ``fail_at``-th one, as a lost database would."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, runtime: Runtime) -> None:
         self.count, self.fail_at = 0, 0
-        event.listen(engine, "before_cursor_execute", self._before)
-        self._engine = engine
+        self._store = runtime.store
+        self._store.before_statement = self._before
 
-    def _before(self, *_: Any) -> None:
+    def _before(self, sql: str) -> None:
         self.count += 1
         if self.count == self.fail_at:
-            raise OperationalError("injected", {}, Exception("server closed the connection unexpectedly"))
+            raise StoreUnavailable("injected: server closed the connection unexpectedly")
 
     def arm(self, fail_at: int) -> None:
         self.count, self.fail_at = 0, fail_at
 
     def remove(self) -> None:
-        event.remove(self._engine, "before_cursor_execute", self._before)
+        self._store.before_statement = None
 
 
 @pytest.fixture
@@ -69,19 +69,22 @@ def _statements(fault: StatementFault, send: Callable[[], httpx.Response]) -> in
 
 
 def _fails_cleanly_at_every_statement(
-    runtime: Runtime, send: Callable[[], httpx.Response], rehearse: Callable[[], httpx.Response]
+    runtime: Runtime,
+    engine: Engine,
+    send: Callable[[], httpx.Response],
+    rehearse: Callable[[], httpx.Response],
 ) -> int:
-    fault = StatementFault(runtime.engine)
+    fault = StatementFault(runtime)
     try:
         total = _statements(fault, rehearse)
         for index in range(1, total + 1):
-            before = dump(runtime.engine, GUARD_TABLES)
+            before = dump(engine, GUARD_TABLES)
             fault.arm(index)
             started = time.monotonic()
             response = send()
             assert time.monotonic() - started < 5
             assert (response.status_code, response.json()) == (500, TRY_LATER), (index, response.text)
-            assert dump(runtime.engine, GUARD_TABLES) == before, f"partial write at statement {index}"
+            assert dump(engine, GUARD_TABLES) == before, f"partial write at statement {index}"
         fault.arm(0)
         assert send().status_code == 200  # recovered, same app, no restart
     finally:
@@ -90,7 +93,7 @@ def _fails_cleanly_at_every_statement(
 
 
 def test_add_fails_cleanly_at_every_statement(
-    quiet_client: TestClient, runtime: Runtime, tenant: Tenant
+    quiet_client: TestClient, runtime: Runtime, engine: Engine, tenant: Tenant
 ) -> None:
     phone = fresh_phone()
 
@@ -99,26 +102,28 @@ def test_add_fails_cleanly_at_every_statement(
             tenant.path("add"), headers=tenant.headers, json=kaleyra_add_body(number)
         )
 
-    assert _fails_cleanly_at_every_statement(runtime, add(phone), add(fresh_phone())) >= 5
-    assert len(sim.outbox(runtime, "+91" + phone)) == 1  # only the committed add sent an OTP
+    assert _fails_cleanly_at_every_statement(runtime, engine, add(phone), add(fresh_phone())) >= 5
+    assert len(sync(sim.outbox(runtime, "+91" + phone))) == 1  # only the committed add sent an OTP
 
 
 def test_verify_fails_cleanly_at_every_statement(
-    quiet_client: TestClient, runtime: Runtime, tenant: Tenant
+    quiet_client: TestClient, runtime: Runtime, engine: Engine, tenant: Tenant
 ) -> None:
     def verify(number: tuple[str, str]) -> Callable[[], httpx.Response]:
         body = {
             "id": int(number[0]),
             "phone_number": number[1],
-            "otp": sim.outbox(runtime, number[1])[0].code,
+            "otp": sync(sim.outbox(runtime, number[1]))[0].code,
         }
         return lambda: quiet_client.post(tenant.path("verify"), headers=tenant.headers, json=body)
 
     target, scratch = add_number(quiet_client, tenant), add_number(quiet_client, tenant)
-    assert _fails_cleanly_at_every_statement(runtime, verify(target), verify(scratch)) >= 5
+    assert _fails_cleanly_at_every_statement(runtime, engine, verify(target), verify(scratch)) >= 5
 
 
-def test_update_fails_cleanly_at_every_statement(quiet_client: TestClient, runtime: Runtime) -> None:
+def test_update_fails_cleanly_at_every_statement(
+    quiet_client: TestClient, runtime: Runtime, engine: Engine
+) -> None:
     tenant = make_tenant(runtime, "V1", api_version="v1")
     _, e164 = add_number(quiet_client, tenant)
     body = {"phone_number": e164, "about": "Open 9-5", "category": "SHOPPING_RETAIL", "email": "a@b.co"}
@@ -131,14 +136,14 @@ def test_update_fails_cleanly_at_every_statement(quiet_client: TestClient, runti
             tenant.path("update"), headers=tenant.headers, json={**body, "about": "Closed"}
         )
 
-    assert _fails_cleanly_at_every_statement(runtime, update, other_update) >= 4
+    assert _fails_cleanly_at_every_statement(runtime, engine, update, other_update) >= 4
 
 
 def test_a_guard_statement_failing_is_a_clean_wa500(
     database_url: str, runtime: Runtime, tenant: Tenant
 ) -> None:
     """The shared rate limiter and the Idempotency-Key claim touch the store too."""
-    fault = StatementFault(runtime.engine)
+    fault = StatementFault(runtime)
     try:
         with TestClient(
             create_app(Settings(database_url=database_url, rate_limit="50/100"), runtime=runtime)
@@ -164,7 +169,7 @@ def proxied(database_url: str) -> Iterator[tuple[Proxy, TestClient, Runtime]]:
     rt = build_runtime(Settings(database_url=url))
     with TestClient(create_app(Settings(database_url=url), runtime=rt)) as client:
         yield proxy, client, rt
-    rt.engine.dispose()
+    sync(rt.close())
     proxy.close()
 
 
@@ -193,4 +198,4 @@ def test_postgresql_going_away_is_a_clean_wa500_within_5s_and_recovers(
     ]
     assert answers[0].status_code == 200, answers[0].text  # the first request after recovery succeeds
     assert answers[1].json()["error"] == {"phone_number": "phone number already exists"}
-    assert len(sim.outbox(rt, "+91" + phone)) == 1
+    assert len(sync(sim.outbox(rt, "+91" + phone))) == 1

@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from starlette.testclient import TestClient
 
+from tests._sync import sync
 from tests.conftest import Tenant
 from tests.server.guarantees.support import GRAPH_VERSION, add_number
 from wanumbers.server.app import create_app
@@ -32,7 +33,7 @@ def _list_path(tenant: Tenant) -> str:
 
 
 def test_an_oauth_header_is_rate_limited(limited: TestClient, runtime: Runtime, tenant: Tenant) -> None:
-    headers = {"Authorization": f"OAuth {admin.create_access_token(runtime, tenant.sid)}"}
+    headers = {"Authorization": f"OAuth {sync(admin.create_access_token(runtime, tenant.sid))}"}
     statuses = [limited.get(_list_path(tenant), headers=headers).status_code for _ in range(3)]
     assert statuses == [200, 429, 429]
 
@@ -40,7 +41,7 @@ def test_an_oauth_header_is_rate_limited(limited: TestClient, runtime: Runtime, 
 def test_a_form_body_access_token_is_rate_limited(
     limited: TestClient, runtime: Runtime, tenant: Tenant
 ) -> None:
-    token = admin.create_access_token(runtime, tenant.sid)
+    token = sync(admin.create_access_token(runtime, tenant.sid))
     body = {"access_token": token, "cc": "91", "phone_number": "9876543210", "verified_name": "Acme"}
     first = limited.post(f"{GRAPH_VERSION}/{tenant.waba_id}/phone_numbers", data=body)
     assert first.status_code == 200, first.text
@@ -54,7 +55,7 @@ def test_a_form_body_access_token_is_rate_limited(
 def test_an_oauth_header_gets_idempotency(app_client: TestClient, runtime: Runtime, tenant: Tenant) -> None:
     number_id, e164 = add_number(app_client, tenant)
     headers = {
-        "Authorization": f"OAuth {admin.create_access_token(runtime, tenant.sid)}",
+        "Authorization": f"OAuth {sync(admin.create_access_token(runtime, tenant.sid))}",
         "Idempotency-Key": "request-code-1",
     }
     body = {"code_method": "SMS", "language": "en_US"}
@@ -62,15 +63,15 @@ def test_an_oauth_header_gets_idempotency(app_client: TestClient, runtime: Runti
     again = app_client.post(f"{GRAPH_VERSION}/{number_id}/request_code", headers=headers, json=body)
     assert first.status_code == again.status_code == 200
     assert again.headers.get("idempotent-replayed") == "true"
-    assert len(sim.outbox(runtime, e164)) == 2, "the add's code and one request_code, not two"
+    assert len(sync(sim.outbox(runtime, e164))) == 2, "the add's code and one request_code, not two"
 
 
-def test_made_up_keys_write_no_buckets(limited: TestClient, runtime: Runtime, tenant: Tenant) -> None:
+def test_made_up_keys_write_no_buckets(limited: TestClient, engine: Engine, tenant: Tenant) -> None:
     for attempt in range(20):
         response = limited.get(
             f"/v2/{tenant.sid}/whatsapp/919800000000/phone_number_details",
             headers={"api-key": f"made-up-{attempt}"},
         )
         assert response.status_code == 401
-    with runtime.engine.connect() as connection:
+    with engine.connect() as connection:
         assert connection.execute(select(func.count()).select_from(rate_limit_buckets)).scalar() == 0

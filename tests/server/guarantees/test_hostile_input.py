@@ -11,6 +11,7 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
+from tests._sync import sync
 from tests.conftest import Tenant
 from tests.server.guarantees.support import CONTRACTS, GRAPH_VERSION, fresh_phone, kaleyra_add_body
 from wanumbers.server.services import admin
@@ -28,7 +29,7 @@ class Target:
             self.body: dict[str, Any] = kaleyra_add_body(fresh_phone())
         else:
             self.path = f"{GRAPH_VERSION}/{tenant.waba_id}/phone_numbers"
-            self.auth = {"Authorization": f"Bearer {admin.create_access_token(rt, tenant.sid)}"}
+            self.auth = {"Authorization": f"Bearer {sync(admin.create_access_token(rt, tenant.sid))}"}
             self.body = {"cc": "91", "phone_number": fresh_phone(), "verified_name": "Acme"}
 
     def post(
@@ -159,7 +160,7 @@ def test_hostile_path_segments_are_4xx(app_client: TestClient, tenant: Tenant, s
 def test_hostile_graph_path_segments_are_4xx(
     app_client: TestClient, runtime: Runtime, tenant: Tenant, segment: str
 ) -> None:
-    headers = {"Authorization": f"Bearer {admin.create_access_token(runtime, tenant.sid)}"}
+    headers = {"Authorization": f"Bearer {sync(admin.create_access_token(runtime, tenant.sid))}"}
     for response in (
         app_client.get(f"{GRAPH_VERSION}/{segment}", headers=headers),
         app_client.post(

@@ -9,6 +9,7 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
+from tests._sync import on_own_loop, sync
 from tests.conftest import Tenant
 from tests.server.guarantees.support import (
     CONTRACTS,
@@ -73,7 +74,7 @@ def test_a_duplicate_while_the_first_is_in_flight_is_409(
     key = str(uuid.uuid4())
     scope = idempotency.scope(_credential(post.headers), "POST", post.path)
     fingerprint = idempotency.fingerprint(b"", _json(post.body))
-    assert service.claim(runtime, scope, key, fingerprint).outcome is idempotency.Outcome.CLAIMED
+    assert sync(service.claim(runtime, scope, key, fingerprint)).outcome is idempotency.Outcome.CLAIMED
     sent = post.otps_sent()
     assert_envelope(contract, post.send(app_client, key), 409, CONFLICT[contract])
     assert post.otps_sent() == sent
@@ -83,7 +84,7 @@ def test_concurrent_duplicates_one_runs_one_is_409(
     app_client: TestClient, runtime: Runtime, tenant: Tenant
 ) -> None:
     """Two identical adds race: the first (held up by a delay fault) runs, the second is refused."""
-    sim.inject_fault(runtime, ["kaleyra.add"], route="kaleyra.add", mode="delay", count=1, delay_ms=800)
+    sync(sim.inject_fault(runtime, ["kaleyra.add"], route="kaleyra.add", mode="delay", count=1, delay_ms=800))
     phone = fresh_phone()
     headers = {**tenant.headers, "Idempotency-Key": "race-1"}
 
@@ -97,10 +98,10 @@ def test_concurrent_duplicates_one_runs_one_is_409(
             second = await client.post(tenant.path("add"), headers=headers, json=kaleyra_add_body(phone))
             return [await first, second]
 
-    first, second = asyncio.run(race())
+    first, second = asyncio.run(on_own_loop(runtime, race()))
     assert first.status_code == 200, first.text
     assert_envelope("kaleyra", second, 409, "WA409")
-    assert len(sim.outbox(runtime, "+91" + phone)) == 1
+    assert len(sync(sim.outbox(runtime, "+91" + phone))) == 1
     replay = app_client.post(tenant.path("add"), headers=headers, json=kaleyra_add_body(phone))
     assert replay.content == first.content
 
@@ -122,7 +123,7 @@ def test_keys_are_scoped_per_credential(app_client: TestClient, tenant: Tenant, 
 def test_a_server_fault_is_not_remembered_so_a_retry_runs(
     app_client: TestClient, runtime: Runtime, tenant: Tenant
 ) -> None:
-    sim.inject_fault(runtime, ["kaleyra.add"], route="kaleyra.add", mode="error", count=1)
+    sync(sim.inject_fault(runtime, ["kaleyra.add"], route="kaleyra.add", mode="error", count=1))
     headers = {**tenant.headers, "Idempotency-Key": "retry-me"}
     body = kaleyra_add_body(fresh_phone())
     assert app_client.post(tenant.path("add"), headers=headers, json=body).status_code == 500

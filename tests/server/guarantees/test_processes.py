@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests._sync import sync
 from tests.conftest import Tenant, make_tenant
 from tests.server.guarantees.support import fresh_phone, kaleyra_add_body
 from wanumbers.server.bootstrap import build_runtime
@@ -82,7 +83,7 @@ def test_kill_9_during_a_burst_of_adds_loses_nothing_acknowledged(tmp_path: Path
     url = f"sqlite:///{tmp_path / 'crash.db'}"
     rt = build_runtime(Settings(database_url=url))
     tenant = make_tenant(rt)
-    rt.engine.dispose()
+    sync(rt.close())
     acked: dict[str, str] = {}
     for _ in range(3):
         with serving(url) as (process, base):

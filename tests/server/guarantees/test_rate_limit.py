@@ -9,6 +9,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
+from tests._sync import sync
 from tests.conftest import Tenant, make_tenant
 from tests.server.guarantees.support import CONTRACTS, GRAPH_VERSION, add_number, assert_envelope
 from wanumbers.server.app import create_app
@@ -31,7 +32,7 @@ class FakeTime:
 
 @pytest.fixture
 def two_workers(database_url: str, runtime: Runtime) -> Iterator[tuple[TestClient, TestClient, FakeTime]]:
-    """Two apps with their own engines and limiters on one store: what two worker processes share."""
+    """Two apps with their own stores and limiters on one database: what two worker processes share."""
     settings = Settings(database_url=database_url, rate_limit="3/3")
     other = build_runtime(settings)
     clock = FakeTime()
@@ -40,14 +41,14 @@ def two_workers(database_url: str, runtime: Runtime) -> Iterator[tuple[TestClien
         app.state.rate_limiter.clock = clock
     with TestClient(apps[0]) as first, TestClient(apps[1]) as second:
         yield first, second, clock
-    other.engine.dispose()
+    sync(other.close())
 
 
 def _details(contract: str, tenant: Tenant, rt: Runtime, client: TestClient) -> tuple[str, dict[str, str]]:
     if contract == "kaleyra":
         return f"/v2/{tenant.sid}/whatsapp/919800000000/phone_number_details", {"api-key": tenant.api_key}
     number_id, _ = add_number(client, tenant)
-    token = admin.create_access_token(rt, tenant.sid)
+    token = sync(admin.create_access_token(rt, tenant.sid))
     return f"{GRAPH_VERSION}/{number_id}", {"Authorization": f"Bearer {token}"}
 
 

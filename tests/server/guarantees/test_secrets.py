@@ -9,8 +9,10 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
+from tests._sync import sync
 from tests.conftest import Tenant
 from tests.server.guarantees.support import GRAPH_VERSION, HAS_GRAPH, add_number, dump
 from wanumbers.server.app import create_app
@@ -23,11 +25,11 @@ from wanumbers.server.settings import Settings
 
 @pytest.fixture
 def second_worker(database_url: str) -> Iterator[tuple[TestClient, Runtime]]:
-    """Another app with its own engine (its own connection pool) on the same store."""
+    """Another app with its own store (its own connection pool) on the same database."""
     rt = build_runtime(Settings(database_url=database_url))
     with TestClient(create_app(Settings(database_url=database_url), runtime=rt)) as client:
         yield client, rt
-    rt.engine.dispose()
+    sync(rt.close())
 
 
 def _details(client: TestClient, tenant: Tenant, key: str) -> int:
@@ -41,11 +43,11 @@ def test_several_keys_work_and_a_revoked_one_fails_on_the_next_request_of_every_
     app_client: TestClient, second_worker: tuple[TestClient, Runtime], runtime: Runtime, tenant: Tenant
 ) -> None:
     other_client, _ = second_worker
-    extra = admin.add_api_key(runtime, tenant.sid)
+    extra = sync(admin.add_api_key(runtime, tenant.sid))
     for client in (app_client, other_client):
         assert _details(client, tenant, tenant.api_key) != 401
         assert _details(client, tenant, extra) != 401
-    assert admin.revoke_secret(runtime, "api_key", tenant.api_key)
+    assert sync(admin.revoke_secret(runtime, "api_key", tenant.api_key))
     for client in (other_client, app_client):
         assert _details(client, tenant, tenant.api_key) == 401
         assert _details(client, tenant, extra) != 401
@@ -55,9 +57,9 @@ def test_rotation_revokes_every_old_key_on_every_worker(
     app_client: TestClient, second_worker: tuple[TestClient, Runtime], runtime: Runtime, tenant: Tenant
 ) -> None:
     other_client, _ = second_worker
-    extra = admin.add_api_key(runtime, tenant.sid)
+    extra = sync(admin.add_api_key(runtime, tenant.sid))
     assert _details(other_client, tenant, extra) != 401  # warm the other worker's pool
-    fresh = admin.rotate_api_key(runtime, tenant.sid)
+    fresh = sync(admin.rotate_api_key(runtime, tenant.sid))
     for client in (app_client, other_client):
         assert _details(client, tenant, tenant.api_key) == 401
         assert _details(client, tenant, extra) == 401
@@ -70,10 +72,10 @@ def test_a_revoked_access_token_fails_on_the_next_request_of_every_worker(
 ) -> None:
     other_client, _ = second_worker
     number_id, _ = add_number(app_client, tenant)
-    token = admin.create_access_token(runtime, tenant.sid)
+    token = sync(admin.create_access_token(runtime, tenant.sid))
     headers = {"Authorization": f"Bearer {token}"}
     assert other_client.get(f"{GRAPH_VERSION}/{number_id}", headers=headers).status_code == 200
-    admin.revoke_secret(runtime, "access_token", token)
+    sync(admin.revoke_secret(runtime, "access_token", token))
     for client in (app_client, other_client):
         assert client.get(f"{GRAPH_VERSION}/{number_id}", headers=headers).status_code == 401
 
@@ -94,11 +96,11 @@ def all_logs(caplog: pytest.LogCaptureFixture) -> Iterator[_Collect]:
     """Everything logged, at DEBUG, with SQL statement logging switched on as an operator might."""
     handler = _Collect()
     handler.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
-    root, sql = logging.getLogger(), logging.getLogger("sqlalchemy.engine")
+    root, sql = logging.getLogger(), logging.getLogger("wanumbers.sql")
     levels = root.level, sql.level
     root.addHandler(handler)
     root.setLevel(logging.DEBUG)
-    sql.setLevel(logging.INFO)
+    sql.setLevel(logging.DEBUG)
     caplog.set_level(logging.DEBUG)
     yield handler
     root.removeHandler(handler)
@@ -109,21 +111,26 @@ def all_logs(caplog: pytest.LogCaptureFixture) -> Iterator[_Collect]:
 def test_no_issued_secret_appears_in_the_store_the_logs_or_a_response(
     app_client: TestClient,
     runtime: Runtime,
+    engine: Engine,
     tenant: Tenant,
     all_logs: _Collect,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    secrets = [tenant.api_key, admin.add_api_key(runtime, tenant.sid), admin.create_admin_token(runtime)]
-    secrets.append(admin.create_access_token(runtime, tenant.sid))
+    secrets = [
+        tenant.api_key,
+        sync(admin.add_api_key(runtime, tenant.sid)),
+        sync(admin.create_admin_token(runtime)),
+    ]
+    secrets.append(sync(admin.create_access_token(runtime, tenant.sid)))
     responses = _traffic(app_client, runtime, tenant, secrets)
-    secrets.append(admin.rotate_api_key(runtime, tenant.sid))
-    codes = {delivery.code for delivery in sim.outbox(runtime)}
+    secrets.append(sync(admin.rotate_api_key(runtime, tenant.sid)))
+    codes = {delivery.code for delivery in sync(sim.outbox(runtime))}
     assert codes and all(
         looks_like_secret(s, k)
         for s, k in zip(secrets, ["api_key", "api_key", "admin", "access_token", "api_key"], strict=True)
     )
 
-    tables = dump(runtime.engine)
+    tables = dump(engine)
     service_records = [r for r in caplog.records if not r.name.startswith(("httpx", "httpcore"))]
     logs = "\n".join(all_logs.lines + [r.getMessage() + str(r.exc_text) for r in service_records])
     bodies = "\n".join(response.text + repr(dict(response.headers)) for response in responses)
@@ -147,7 +154,7 @@ def _traffic(client: TestClient, rt: Runtime, tenant: Tenant, secrets: list[str]
     api_key, extra, admin_token, token = secrets
     out: list[httpx.Response] = []
     number_id, e164 = add_number(client, tenant)
-    code = sim.outbox(rt, e164)[0].code
+    code = sync(sim.outbox(rt, e164))[0].code
     verify = {"id": int(number_id), "phone_number": e164}
     out.append(client.post(tenant.path("verify"), headers=tenant.headers, json={**verify, "otp": "000000"}))
     out.append(client.post(tenant.path("verify"), headers=tenant.headers, json={**verify, "otp": code}))
@@ -162,7 +169,7 @@ def _traffic(client: TestClient, rt: Runtime, tenant: Tenant, secrets: list[str]
         )
     )
     out.append(client.get("/sim/outbox", headers={"Authorization": f"Bearer {admin_token}"}))
-    sim.inject_fault(rt, ["kaleyra.add"], route="kaleyra.add", mode="error", count=1)
+    sync(sim.inject_fault(rt, ["kaleyra.add"], route="kaleyra.add", mode="error", count=1))
     out.append(client.post(tenant.path("add"), headers={**tenant.headers, "Idempotency-Key": "k2"}, json={}))
     if HAS_GRAPH:
         bearer = {"Authorization": f"Bearer {token}"}
@@ -180,7 +187,7 @@ def _traffic(client: TestClient, rt: Runtime, tenant: Tenant, secrets: list[str]
             client.post(
                 f"{GRAPH_VERSION}/{other_id}/verify_code",
                 headers=bearer,
-                json={"code": sim.outbox(rt, other)[0].code},
+                json={"code": sync(sim.outbox(rt, other))[0].code},
             )
         )
     return out

@@ -4,8 +4,10 @@ private ones. No test needs the internet: literal IPs, ``localhost`` and a repla
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
+from tests._sync import resolving_to, sync
 from tests.conftest import make_tenant
 from tests.server.guarantees.support import add_number, dump
 from wanumbers.server.domain import urls
@@ -84,29 +86,29 @@ def _v1_number(app_client: TestClient, runtime: Runtime) -> tuple[TestClient, ob
     ],
 )
 def test_update_refuses_an_unsafe_incoming_url_and_writes_nothing(
-    app_client: TestClient, runtime: Runtime, monkeypatch: pytest.MonkeyPatch, url: str
+    app_client: TestClient, runtime: Runtime, engine: Engine, monkeypatch: pytest.MonkeyPatch, url: str
 ) -> None:
     real = resolution.resolve
-    monkeypatch.setattr(
-        resolution,
-        "resolve",
-        lambda host, port: ["10.9.8.7"] if host == "internal.example" else real(host, port),
-    )
+
+    async def resolve(host: str, port: int) -> list[str]:
+        return ["10.9.8.7"] if host == "internal.example" else await real(host, port)
+
+    monkeypatch.setattr(resolution, "resolve", resolve)
     tenant = make_tenant(runtime, "V1", api_version="v1")
     _, e164 = add_number(app_client, tenant)
-    before = dump(runtime.engine, ("rate_limit_buckets",))
+    before = dump(engine, ("rate_limit_buckets",))
     response = app_client.put(
         tenant.path("update"), headers=tenant.headers, json={"phone_number": e164, "incoming_url": url}
     )
     assert response.status_code == 400, response.text
     assert response.json()["code"] == "WA400" and "incoming_url" in response.json()["message"]
-    assert dump(runtime.engine, ("rate_limit_buckets",)) == before
+    assert dump(engine, ("rate_limit_buckets",)) == before
 
 
 def test_update_accepts_a_public_incoming_url(
     app_client: TestClient, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(resolution, "resolve", lambda host, port: ["93.184.216.34"])
+    monkeypatch.setattr(resolution, "resolve", resolving_to("93.184.216.34"))
     tenant = make_tenant(runtime, "V1", api_version="v1")
     _, e164 = add_number(app_client, tenant)
     body = {"phone_number": e164, "incoming_url": "https://hooks.example.com/in"}
@@ -128,4 +130,4 @@ def test_the_setting_reaches_the_runtime(monkeypatch: pytest.MonkeyPatch, tmp_pa
     monkeypatch.setenv("WANUMBERS_ALLOW_PRIVATE_URLS", "1")
     rt = build_runtime(Settings.from_env(database_url=f"sqlite:///{tmp_path}/x.db"))
     assert rt.allow_private_urls is True
-    rt.engine.dispose()
+    sync(rt.close())

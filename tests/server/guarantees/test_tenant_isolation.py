@@ -12,8 +12,10 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
+from tests._sync import sync
 from tests.conftest import Tenant
 from tests.server.guarantees.support import (
     GRAPH_VERSION,
@@ -42,14 +44,14 @@ def _normalise(response: httpx.Response, *ids: str) -> tuple[int, Any]:
 
 
 def _same_as_missing(
-    runtime: Runtime, send: Callable[[str], httpx.Response], foreign: str, missing: str
+    engine: Engine, send: Callable[[str], httpx.Response], foreign: str, missing: str
 ) -> None:
-    before = dump(runtime.engine, GUARD_TABLES)
+    before = dump(engine, GUARD_TABLES)
     foreign_answer = _normalise(send(foreign), foreign)
     missing_answer = _normalise(send(missing), missing)
     assert foreign_answer == missing_answer
     assert foreign_answer[0] >= 400
-    assert dump(runtime.engine, GUARD_TABLES) == before
+    assert dump(engine, GUARD_TABLES) == before
 
 
 @pytest.fixture
@@ -71,11 +73,16 @@ KALEYRA_CASES = [
 
 @pytest.mark.parametrize("case", KALEYRA_CASES)
 def test_kaleyra_foreign_is_indistinguishable_from_missing(
-    case: str, app_client: TestClient, runtime: Runtime, tenant: Tenant, theirs: dict[str, str]
+    case: str,
+    app_client: TestClient,
+    runtime: Runtime,
+    engine: Engine,
+    tenant: Tenant,
+    theirs: dict[str, str],
 ) -> None:
     c, h = app_client, tenant.headers
     mine_id, mine_e164 = add_number(app_client, tenant)
-    code = sim.outbox(runtime, mine_e164)[0].code
+    code = sync(sim.outbox(runtime, mine_e164))[0].code
     phone = fresh_phone()
     sends: dict[str, tuple[Callable[[str], httpx.Response], str, str]] = {
         "add-waba": (
@@ -123,7 +130,7 @@ def test_kaleyra_foreign_is_indistinguishable_from_missing(
         ),
     }
     send, foreign, missing = sends[case]
-    _same_as_missing(runtime, send, foreign, missing)
+    _same_as_missing(engine, send, foreign, missing)
 
 
 GRAPH_CASES = [
@@ -150,14 +157,15 @@ def test_graph_foreign_is_indistinguishable_from_missing(
     body: dict[str, Any] | None,
     app_client: TestClient,
     runtime: Runtime,
+    engine: Engine,
     tenant: Tenant,
     theirs: dict[str, str],
 ) -> None:
-    headers = {"Authorization": f"Bearer {admin.create_access_token(runtime, tenant.sid)}"}
+    headers = {"Authorization": f"Bearer {sync(admin.create_access_token(runtime, tenant.sid))}"}
     foreign = theirs["waba"] if "{waba}" in path else theirs["id"]
 
     def send(node: str) -> httpx.Response:
         url = GRAPH_VERSION + path.replace("{id}", node).replace("{waba}", node)
         return app_client.request(method, url, headers=headers, json=body)
 
-    _same_as_missing(runtime, send, foreign, MISSING_ID)
+    _same_as_missing(engine, send, foreign, MISSING_ID)

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 
+from tests._sync import sync
 from tests.conftest import Tenant
 from wanumbers.server.bootstrap import build_runtime
 from wanumbers.server.domain.errors import DomainError, Reason
@@ -23,8 +24,8 @@ KNOWN = {"kaleyra.add", "kaleyra.details"}
 
 
 def onboard(rt: Runtime, tenant: Tenant, e164: str = E164) -> PhoneNumber:
-    account = admin.find_account(rt, tenant.sid)
-    return numbers.onboard(rt, account, tenant.waba_id, parse_phone(e164), "Acme", "SMS")
+    account = sync(admin.find_account(rt, tenant.sid))
+    return sync(numbers.onboard(rt, account, tenant.waba_id, parse_phone(e164), "Acme", "SMS"))
 
 
 @contextmanager
@@ -37,22 +38,24 @@ def refused(reason: Reason) -> Iterator[None]:
 def test_review_sets_the_name_status(runtime: Runtime, tenant: Tenant) -> None:
     number = onboard(runtime, tenant)
 
-    assert sim.review_name(runtime, str(number.id), "APPROVED").number.name_status is NameStatus.APPROVED
-    assert sim.review_name(runtime, E164, "DECLINED").number.name_status is NameStatus.DECLINED
-    assert sim.show_number(runtime, E164[1:]).number.name_status is NameStatus.DECLINED
+    assert (
+        sync(sim.review_name(runtime, str(number.id), "APPROVED")).number.name_status is NameStatus.APPROVED
+    )
+    assert sync(sim.review_name(runtime, E164, "DECLINED")).number.name_status is NameStatus.DECLINED
+    assert sync(sim.show_number(runtime, E164[1:])).number.name_status is NameStatus.DECLINED
 
 
 def test_setters_persist_their_value(runtime: Runtime, tenant: Tenant) -> None:
     number = onboard(runtime, tenant)
     ref = str(number.id)
 
-    sim.set_quality(runtime, ref, "YELLOW")
-    sim.set_tier(runtime, ref, "TIER_100K")
-    sim.set_throughput(runtime, ref, "HIGH")
-    sim.set_account_mode(runtime, ref, "SANDBOX")
-    sim.configure_sip(runtime, ref, enabled=True)
+    sync(sim.set_quality(runtime, ref, "YELLOW"))
+    sync(sim.set_tier(runtime, ref, "TIER_100K"))
+    sync(sim.set_throughput(runtime, ref, "HIGH"))
+    sync(sim.set_account_mode(runtime, ref, "SANDBOX"))
+    sync(sim.configure_sip(runtime, ref, enabled=True))
 
-    stored = sim.show_number(runtime, ref).number
+    stored = sync(sim.show_number(runtime, ref)).number
     assert (stored.quality, stored.tier.value, stored.throughput.value) == (
         Quality.YELLOW,
         "TIER_100K",
@@ -68,85 +71,82 @@ def test_setters_persist_their_value(runtime: Runtime, tenant: Tenant) -> None:
 def test_enforcement_goes_through_the_transition_table(runtime: Runtime, tenant: Tenant) -> None:
     ref = str(onboard(runtime, tenant).id)
 
-    assert sim.enforce(runtime, ref, "ban").number.state is NumberState.BANNED
+    assert sync(sim.enforce(runtime, ref, "ban")).number.state is NumberState.BANNED
     with refused(Reason.ILLEGAL_TRANSITION):
-        sim.enforce(runtime, ref, "flag")
-    assert sim.enforce(runtime, ref, "restore").number.state is NumberState.CONNECTED
+        sync(sim.enforce(runtime, ref, "flag"))
+    assert sync(sim.enforce(runtime, ref, "restore")).number.state is NumberState.CONNECTED
     with refused(Reason.INVALID_PARAMETER):
-        sim.enforce(runtime, ref, "register")  # the owner's event, not Meta's enforcement
+        sync(sim.enforce(runtime, ref, "register"))  # the owner's event, not Meta's enforcement
 
 
 def test_a_refused_change_leaves_the_number_untouched(runtime: Runtime, tenant: Tenant) -> None:
     ref = str(onboard(runtime, tenant).id)
 
     with refused(Reason.ILLEGAL_TRANSITION):
-        sim.enforce(runtime, ref, "restore")
+        sync(sim.enforce(runtime, ref, "restore"))
 
-    assert sim.show_number(runtime, ref).number.state is NumberState.UNVERIFIED
+    assert sync(sim.show_number(runtime, ref)).number.state is NumberState.UNVERIFIED
 
 
 def test_restrictions_land_on_the_waba_and_the_account(runtime: Runtime, tenant: Tenant) -> None:
     onboard(runtime, tenant)
 
-    assert sim.restrict_waba(runtime, tenant.waba_id, True).restricted is True
-    assert sim.restrict_business(runtime, tenant.sid, True).business_restricted is True
+    assert sync(sim.restrict_waba(runtime, tenant.waba_id, True)).restricted is True
+    assert sync(sim.restrict_business(runtime, tenant.sid, True)).business_restricted is True
 
-    view = sim.show_number(runtime, E164)
+    view = sync(sim.show_number(runtime, E164))
     assert view.waba.restricted and view.account.business_restricted
     with refused(Reason.ACCOUNT_NOT_FOUND):
-        sim.restrict_business(runtime, "HXNOPE", True)
+        sync(sim.restrict_business(runtime, "HXNOPE", True))
 
 
 def test_the_clock_offset_is_shared_through_the_store(runtime: Runtime, database_url: str) -> None:
-    other_worker = build_runtime(Settings(database_url=database_url), engine=runtime.engine)
+    other_worker = build_runtime(Settings(database_url=database_url))
 
-    sim.advance_clock(other_worker, 90)
-    sim.advance_clock(other_worker, 30)
+    sync(sim.advance_clock(other_worker, 90))
+    sync(sim.advance_clock(other_worker, 30))
 
-    assert sim.clock(runtime).offset_seconds == 120
+    assert sync(sim.clock(runtime)).offset_seconds == 120
     assert runtime.clock.offset == timedelta(seconds=120)
-    assert sim.reset_clock(other_worker).offset_seconds == 0
-    assert sim.clock(runtime).offset_seconds == 0
+    assert sync(sim.reset_clock(other_worker)).offset_seconds == 0
+    assert sync(sim.clock(runtime)).offset_seconds == 0
 
 
 def test_advancing_the_clock_reopens_the_otp_send_window(runtime: Runtime, tenant: Tenant) -> None:
     number = onboard(runtime, tenant)  # the first of five codes the window allows
 
     def resend() -> None:
-        with runtime.uow(write=True) as uow:
-            runtime.sync_clock(uow)
-            runtime.upstream.request_code(uow, number, "SMS", "en_US")
-            uow.commit()
+        sync(runtime.upstream.request_code(number, "SMS", "en_US"))
 
     for _ in range(4):
         resend()
     with refused(Reason.OTP_SEND_LIMIT):
         resend()
 
-    sim.advance_clock(runtime, 601)
+    sync(sim.advance_clock(runtime, 601))
     resend()
-    assert len(sim.outbox(runtime, E164)) == 6
+    assert len(sync(sim.outbox(runtime, E164))) == 6
 
 
 def test_faults_fire_in_order_and_wear_out(runtime: Runtime) -> None:
-    sim.inject_fault(runtime, KNOWN, route="kaleyra.add", mode="delay", count=1, delay_ms=10)
-    armed = sim.inject_fault(runtime, KNOWN, route="*", mode="error", count=2)
+    sync(sim.inject_fault(runtime, KNOWN, route="kaleyra.add", mode="delay", count=1, delay_ms=10))
+    armed = sync(sim.inject_fault(runtime, KNOWN, route="*", mode="error", count=2))
 
     assert [(f.route, f.remaining) for f in armed] == [("kaleyra.add", 1), ("*", 2)]
-    assert sim.take_fault(runtime, "kaleyra.add") == ("delay", 10)
-    assert sim.take_fault(runtime, "kaleyra.details") == ("error", 0)
-    assert sim.take_fault(runtime, "kaleyra.add") == ("error", 0)
-    assert sim.take_fault(runtime, "kaleyra.add") is None
-    assert sim.faults(runtime) == []
+    assert sync(sim.take_fault(runtime, "kaleyra.add")) == ("delay", 10)
+    assert sync(sim.take_fault(runtime, "kaleyra.details")) == ("error", 0)
+    assert sync(sim.take_fault(runtime, "kaleyra.add")) == ("error", 0)
+    assert sync(sim.take_fault(runtime, "kaleyra.add")) is None
+    assert sync(sim.faults(runtime)) == []
 
 
 def test_clear_faults_reports_only_armed_ones(runtime: Runtime) -> None:
-    sim.inject_fault(runtime, KNOWN, route="kaleyra.add", mode="error")
-    sim.inject_fault(runtime, KNOWN, route="kaleyra.details", mode="error")
-    sim.take_fault(runtime, "kaleyra.add")
+    sync(sim.inject_fault(runtime, KNOWN, route="kaleyra.add", mode="error"))
+    sync(sim.inject_fault(runtime, KNOWN, route="kaleyra.details", mode="error"))
+    sync(sim.take_fault(runtime, "kaleyra.add"))
 
-    assert sim.clear_faults(runtime) == 1
-    assert sim.take_fault(runtime, "kaleyra.details") is None
+    assert sync(sim.clear_faults(runtime)) == 1
+    assert sync(sim.take_fault(runtime, "kaleyra.details")) is None
 
 
 def test_reset_account_touches_only_that_account(
@@ -154,30 +154,30 @@ def test_reset_account_touches_only_that_account(
 ) -> None:
     onboard(runtime, tenant)
     onboard(runtime, other_tenant, "+919876500001")
-    sim.restrict_business(runtime, tenant.sid, True)
-    sim.restrict_business(runtime, other_tenant.sid, True)
+    sync(sim.restrict_business(runtime, tenant.sid, True))
+    sync(sim.restrict_business(runtime, other_tenant.sid, True))
 
-    assert sim.reset_account(runtime, tenant.sid).numbers_deleted == 1
+    assert sync(sim.reset_account(runtime, tenant.sid)).numbers_deleted == 1
 
     with refused(Reason.NUMBER_NOT_FOUND):
-        sim.show_number(runtime, E164)
-    assert admin.find_account(runtime, tenant.sid).business_restricted is False
-    assert sim.show_number(runtime, "+919876500001").account.business_restricted is True
-    assert [d.to for d in sim.outbox(runtime)] == ["+919876500001"]
+        sync(sim.show_number(runtime, E164))
+    assert sync(admin.find_account(runtime, tenant.sid)).business_restricted is False
+    assert sync(sim.show_number(runtime, "+919876500001")).account.business_restricted is True
+    assert [d.to for d in sync(sim.outbox(runtime))] == ["+919876500001"]
     assert onboard(runtime, tenant).e164 == E164  # the account's WABA still takes numbers
 
 
 def test_reset_all_keeps_accounts_and_admin_tokens(runtime: Runtime, tenant: Tenant) -> None:
     from wanumbers.server.services import auth
 
-    token = admin.create_admin_token(runtime)
+    token = sync(admin.create_admin_token(runtime))
     onboard(runtime, tenant)
-    sim.inject_fault(runtime, KNOWN, route="kaleyra.add", mode="error")
-    sim.advance_clock(runtime, 60)
+    sync(sim.inject_fault(runtime, KNOWN, route="kaleyra.add", mode="error"))
+    sync(sim.advance_clock(runtime, 60))
 
-    report = sim.reset_all(runtime)
+    report = sync(sim.reset_all(runtime))
 
     assert (report.numbers_deleted, report.faults_cleared) == (1, 1)
-    assert sim.clock(runtime).offset_seconds == 0
-    auth.check_admin(runtime, token)
-    assert auth.account_for_api_key(runtime, tenant.sid, tenant.api_key).sid == tenant.sid
+    assert sync(sim.clock(runtime)).offset_seconds == 0
+    sync(auth.check_admin(runtime, token))
+    assert sync(auth.account_for_api_key(runtime, tenant.sid, tenant.api_key)).sid == tenant.sid

@@ -5,7 +5,9 @@ from pathlib import Path
 
 from sqlalchemy import Engine, inspect
 
+from tests._sync import sync
 from wanumbers.server.storage import migrate
+from wanumbers.server.storage.engine import make_engine
 from wanumbers.server.storage.models import Base
 
 
@@ -45,9 +47,12 @@ def test_a_fresh_sqlite_file_is_migrated_on_start(tmp_path: Path) -> None:
     from wanumbers.server.bootstrap import build_runtime
     from wanumbers.server.settings import Settings
 
-    runtime = build_runtime(Settings(database_url=f"sqlite:///{tmp_path / 'new.db'}"))
-    assert migrate.current_revision(runtime.engine) == migrate.HEAD
-    runtime.engine.dispose()
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    runtime = build_runtime(Settings(database_url=url))
+    sync(runtime.close())
+    engine = make_engine(url)
+    assert migrate.current_revision(engine) == migrate.HEAD
+    engine.dispose()
 
 
 def test_workers_starting_together_on_a_fresh_postgresql_database_all_come_up(postgres_url: str) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from starlette.testclient import TestClient
 
+from tests._sync import sync
 from tests.conftest import Tenant
 from wanumbers.server.services import admin
 from wanumbers.server.services.runtime import Runtime
@@ -35,7 +36,7 @@ def test_kaleyra_otp_of_unicode_digits_is_badly_formed(app_client: TestClient, t
 
 
 def test_graph_node_id_is_unsupported(app_client: TestClient, runtime: Runtime, tenant: Tenant) -> None:
-    headers = {"Authorization": f"Bearer {admin.create_access_token(runtime, tenant.sid)}"}
+    headers = {"Authorization": f"Bearer {sync(admin.create_access_token(runtime, tenant.sid))}"}
     response = app_client.get(f"/v23.0/{SUPERSCRIPT_TWO}", headers=headers)
     assert response.status_code == 400
     assert response.json()["error"]["code"] == 100
@@ -44,7 +45,7 @@ def test_graph_node_id_is_unsupported(app_client: TestClient, runtime: Runtime, 
 def test_graph_list_limit_is_an_invalid_parameter(
     app_client: TestClient, runtime: Runtime, tenant: Tenant
 ) -> None:
-    headers = {"Authorization": f"Bearer {admin.create_access_token(runtime, tenant.sid)}"}
+    headers = {"Authorization": f"Bearer {sync(admin.create_access_token(runtime, tenant.sid))}"}
     response = app_client.get(
         f"/v23.0/{tenant.waba_id}/phone_numbers?limit={SUPERSCRIPT_TWO}", headers=headers
     )
@@ -53,6 +54,6 @@ def test_graph_list_limit_is_an_invalid_parameter(
 
 
 def test_control_plane_outbox_limit_is_refused(app_client: TestClient, runtime: Runtime) -> None:
-    headers = {"Authorization": f"Bearer {admin.create_admin_token(runtime)}"}
+    headers = {"Authorization": f"Bearer {sync(admin.create_admin_token(runtime))}"}
     response = app_client.get(f"/sim/outbox?limit={SUPERSCRIPT_TWO}", headers=headers)
     assert response.status_code == 400

@@ -46,6 +46,7 @@ class LiveSetup:
     sid: str
     api_key: str
     waba_id: str
+    meta_sid: str
 
     def kaleyra(self, **options: object) -> Kaleyra:
         return Kaleyra(self.sid, self.api_key, base_url=self.bsp.url, **options)  # type: ignore[arg-type]
@@ -79,7 +80,9 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveSetup]:
         folder / "bsp.log",
         ["--upstream", "graph", "--graph-base-url", graph.url, "--graph-token", token],
     )
-    yield LiveSetup(graph, bsp, graph_db, bsp_db, token, tenant["sid"], tenant["api_key"], waba_id)
+    yield LiveSetup(
+        graph, bsp, graph_db, bsp_db, token, tenant["sid"], tenant["api_key"], waba_id, meta["sid"]
+    )
     bsp.stop()
     graph.stop()
 
@@ -128,10 +131,36 @@ def test_a_wrong_code_at_graph_is_kaleyras_incorrect_otp(live: LiveSetup) -> Non
         kaleyra.verify_number(live.waba_id, number_id, "+91" + national, code)
 
 
-def test_a_number_graph_already_has_is_kaleyras_already_exists(live: LiveSetup) -> None:
+def test_a_number_graph_already_holds_in_the_waba_is_adopted_not_refused(live: LiveSetup) -> None:
+    # What an add leaves behind when Graph created the number and our side never recorded it.
     national = fresh_national()
     with CloudAPI(live.token, base_url=live.graph.url) as graph:
-        graph.create_phone_number("91", national, "Elsewhere", waba_id=live.waba_id)
+        graph_id = graph.create_phone_number("91", national, "Live Store", waba_id=live.waba_id)
+    with live.kaleyra(max_retries=0) as kaleyra:
+        assert kaleyra.add_number(live.waba_id, national, "Live Store", "SMS", "+91") == graph_id
+        code = live.last_code("+91" + national)
+        assert kaleyra.verify_number(live.waba_id, graph_id, "+91" + national, code) == graph_id
+
+
+def test_an_add_whose_code_request_failed_at_graph_succeeds_when_retried(live: LiveSetup) -> None:
+    national = fresh_national()
+    armed = wanumbers(
+        "sim", "faults", "add", "--route", "graph.request_code", "--database-url", live.graph_db
+    )
+    assert armed.returncode == 0, armed.stderr
+    with live.kaleyra(max_retries=0) as kaleyra:
+        with pytest.raises(KaleyraTransientError):
+            kaleyra.add_number(live.waba_id, national, "Live Store", "SMS", "+91")
+        number_id = kaleyra.add_number(live.waba_id, national, "Live Store", "SMS", "+91")
+        code = live.last_code("+91" + national)
+        assert kaleyra.verify_number(live.waba_id, number_id, "+91" + national, code) == number_id
+
+
+def test_a_number_graph_holds_in_another_waba_is_kaleyras_already_exists(live: LiveSetup) -> None:
+    national = fresh_national()
+    elsewhere = cli_json("wabas", "create", "--sid", live.meta_sid, "--database-url", live.graph_db)
+    with CloudAPI(live.token, base_url=live.graph.url) as graph:
+        graph.create_phone_number("91", national, "Elsewhere", waba_id=elsewhere["waba_id"])
     with live.kaleyra(max_retries=0) as kaleyra, pytest.raises(KaleyraValidationError) as caught:
         kaleyra.add_number(live.waba_id, national, "Live Store", "SMS", "+91")
     assert caught.value.error == {"phone_number": "phone number already exists"}

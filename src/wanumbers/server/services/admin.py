@@ -14,10 +14,10 @@ from wanumbers.server.services.runtime import Runtime
 from wanumbers.server.storage.uow import UnitOfWork
 
 
-def create_account(rt: Runtime, name: str, pod: Pod = "IN") -> tuple[Account, str]:
+async def create_account(rt: Runtime, name: str, pod: Pod = "IN") -> tuple[Account, str]:
     """A new account and its first API key (the only time the key is shown)."""
-    with rt.uow(write=True) as uow:
-        account = uow.accounts.create(
+    async with rt.uow(write=True) as uow:
+        account = await uow.accounts.create(
             Account(
                 id=0,
                 sid=rt.ids.sid(pod),
@@ -28,83 +28,83 @@ def create_account(rt: Runtime, name: str, pod: Pod = "IN") -> tuple[Account, st
             ),
             rt.clock.now(),
         )
-        api_key = _issue(rt, uow, "api_key", account.id)
-        uow.commit()
+        api_key = await _issue(rt, uow, "api_key", account.id)
+        await uow.commit()
     return account, api_key
 
 
-def rotate_api_key(rt: Runtime, sid: str) -> str:
+async def rotate_api_key(rt: Runtime, sid: str) -> str:
     """Revoke every key of the account and issue a fresh one."""
-    with rt.uow(write=True) as uow:
-        account = _account(uow, sid)
-        uow.credentials.revoke_all("api_key", account.id, rt.clock.now())
-        api_key = _issue(rt, uow, "api_key", account.id)
-        uow.commit()
+    async with rt.uow(write=True) as uow:
+        account = await _account(uow, sid)
+        await uow.credentials.revoke_all("api_key", account.id, rt.clock.now())
+        api_key = await _issue(rt, uow, "api_key", account.id)
+        await uow.commit()
     return api_key
 
 
-def add_api_key(rt: Runtime, sid: str) -> str:
+async def add_api_key(rt: Runtime, sid: str) -> str:
     """An extra key for the account; existing keys keep working."""
-    return _issue_for(rt, sid, "api_key")
+    return await _issue_for(rt, sid, "api_key")
 
 
-def create_access_token(rt: Runtime, sid: str) -> str:
-    return _issue_for(rt, sid, "access_token")
+async def create_access_token(rt: Runtime, sid: str) -> str:
+    return await _issue_for(rt, sid, "access_token")
 
 
-def revoke_secret(rt: Runtime, kind: CredentialKind, secret: str) -> bool:
-    with rt.uow(write=True) as uow:
-        revoked = uow.credentials.revoke(kind, digest_secret(secret), rt.clock.now())
-        uow.commit()
+async def revoke_secret(rt: Runtime, kind: CredentialKind, secret: str) -> bool:
+    async with rt.uow(write=True) as uow:
+        revoked = await uow.credentials.revoke(kind, digest_secret(secret), rt.clock.now())
+        await uow.commit()
     return revoked
 
 
-def create_admin_token(rt: Runtime) -> str:
-    with rt.uow(write=True) as uow:
-        token = _issue(rt, uow, "admin", None)
-        uow.commit()
+async def create_admin_token(rt: Runtime) -> str:
+    async with rt.uow(write=True) as uow:
+        token = await _issue(rt, uow, "admin", None)
+        await uow.commit()
     return token
 
 
-def create_waba(rt: Runtime, sid: str, api_version: str = "v2", waba_id: int | None = None) -> Waba:
+async def create_waba(rt: Runtime, sid: str, api_version: str = "v2", waba_id: int | None = None) -> Waba:
     """A WABA owned by the account. ``waba_id`` registers an existing one under its own id (live mode:
     the id Meta gave it); by default a new id is made."""
     if api_version not in ("v1", "v2"):
         raise DomainError(Reason.INVALID_PARAMETER, "api_version must be v1 or v2")
     if waba_id is not None and not 0 < waba_id < 2**63:
         raise DomainError(Reason.INVALID_PARAMETER, "waba_id must be a positive integer", field="waba_id")
-    with rt.uow(write=True) as uow:
-        account = _account(uow, sid)
-        if waba_id is not None and uow.wabas.get(waba_id) is not None:
+    async with rt.uow(write=True) as uow:
+        account = await _account(uow, sid)
+        if waba_id is not None and await uow.wabas.get(waba_id) is not None:
             raise DomainError(Reason.INVALID_PARAMETER, f"WABA {waba_id} is already registered")
-        waba = uow.wabas.create(
+        waba = await uow.wabas.create(
             Waba(id=waba_id or rt.ids.numeric(15), account_id=account.id, api_version=api_version),
             rt.clock.now(),
         )
-        uow.commit()
+        await uow.commit()
     return waba
 
 
-def find_account(rt: Runtime, sid: str) -> Account:
-    with rt.uow() as uow:
-        return _account(uow, sid)
+async def find_account(rt: Runtime, sid: str) -> Account:
+    async with rt.uow() as uow:
+        return await _account(uow, sid)
 
 
-def _account(uow: UnitOfWork, sid: str) -> Account:
-    account = uow.accounts.by_sid(sid)
+async def _account(uow: UnitOfWork, sid: str) -> Account:
+    account = await uow.accounts.by_sid(sid)
     if account is None:
         raise DomainError(Reason.UNAUTHENTICATED, f"no account with SID {sid}")
     return account
 
 
-def _issue_for(rt: Runtime, sid: str, kind: CredentialKind) -> str:
-    with rt.uow(write=True) as uow:
-        secret = _issue(rt, uow, kind, _account(uow, sid).id)
-        uow.commit()
+async def _issue_for(rt: Runtime, sid: str, kind: CredentialKind) -> str:
+    async with rt.uow(write=True) as uow:
+        secret = await _issue(rt, uow, kind, (await _account(uow, sid)).id)
+        await uow.commit()
     return secret
 
 
-def _issue(rt: Runtime, uow: UnitOfWork, kind: CredentialKind, account_id: int | None) -> str:
+async def _issue(rt: Runtime, uow: UnitOfWork, kind: CredentialKind, account_id: int | None) -> str:
     secret = new_secret(kind)
-    uow.credentials.add(kind, digest_secret(secret), secret[:8], rt.clock.now(), account_id)
+    await uow.credentials.add(kind, digest_secret(secret), secret[:8], rt.clock.now(), account_id)
     return secret

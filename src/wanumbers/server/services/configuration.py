@@ -14,27 +14,27 @@ from wanumbers.server.services.numbers import owned_number
 from wanumbers.server.services.runtime import Runtime
 
 
-def set_automation(rt: Runtime, account: Account, number_id: int, change: AutomationChange) -> None:
-    with rt.uow(write=True) as uow:
-        number, _ = owned_number(uow, account, number_id=number_id, for_update=True)
+async def set_automation(rt: Runtime, account: Account, number_id: int, change: AutomationChange) -> None:
+    async with rt.uow(write=True) as uow:
+        number, _ = await owned_number(uow, account, number_id=number_id, for_update=True)
         number.automation = automation.apply(number.automation, change)
-        uow.numbers.save(number)
-        uow.commit()
+        await uow.numbers.save(number)
+        await uow.commit()
 
 
-def get_profile(rt: Runtime, account: Account, number_id: int) -> BusinessProfile:
-    with rt.uow() as uow:
-        number, _ = owned_number(uow, account, number_id=number_id)
+async def get_profile(rt: Runtime, account: Account, number_id: int) -> BusinessProfile:
+    async with rt.uow() as uow:
+        number, _ = await owned_number(uow, account, number_id=number_id)
     return number.profile
 
 
-def update_profile(rt: Runtime, account: Account, number_id: int, given: Mapping[str, Any]) -> None:
+async def update_profile(rt: Runtime, account: Account, number_id: int, given: Mapping[str, Any]) -> None:
     """``given`` holds Meta's writable names only; each is validated with Meta's limits."""
-    with rt.uow(write=True) as uow:
-        number, _ = owned_number(uow, account, number_id=number_id, for_update=True)
+    async with rt.uow(write=True) as uow:
+        number, _ = await owned_number(uow, account, number_id=number_id, for_update=True)
         number.profile = business_profile.apply_changes(number.profile, given)
-        uow.numbers.save(number)
-        uow.commit()
+        await uow.numbers.save(number)
+        await uow.commit()
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,18 +51,18 @@ class SipState:
     app_id: int
 
 
-def get_sip(rt: Runtime, account: Account, number_id: int) -> SipState:
-    with rt.uow() as uow:
-        number, _ = owned_number(uow, account, number_id=number_id)
+async def get_sip(rt: Runtime, account: Account, number_id: int) -> SipState:
+    async with rt.uow() as uow:
+        number, _ = await owned_number(uow, account, number_id=number_id)
     return SipState(number, account.app_id)
 
 
-def update_sip(rt: Runtime, account: Account, number_id: int, change: SipChange) -> None:
-    with rt.uow(write=True) as uow:
-        number, _ = owned_number(uow, account, number_id=number_id, for_update=True)
+async def update_sip(rt: Runtime, account: Account, number_id: int, change: SipChange) -> None:
+    async with rt.uow(write=True) as uow:
+        number, _ = await owned_number(uow, account, number_id=number_id, for_update=True)
         if change.enabled is not None:
             number.sip_enabled = change.enabled
         if change.server_configured is not None:
             number.sip_server_configured = change.server_configured
-        uow.numbers.save(number)
-        uow.commit()
+        await uow.numbers.save(number)
+        await uow.commit()

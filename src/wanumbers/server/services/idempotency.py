@@ -15,18 +15,18 @@ from wanumbers.server.services.runtime import Runtime
 _PRUNE_ONE_IN = 200  # expired keys are swept now and then, by whichever claim draws the lot
 
 
-def claim(rt: Runtime, scope: str, key: str, fingerprint: str) -> Claim:
+async def claim(rt: Runtime, scope: str, key: str, fingerprint: str) -> Claim:
     now = datetime.now(UTC)
-    with rt.uow(write=True) as uow:
-        found = uow.idempotency.find(scope, key)
+    async with rt.uow(write=True) as uow:
+        found = await uow.idempotency.find(scope, key)
         if found is not None and _lapsed(found, now):
-            uow.idempotency.release(scope, key)
+            await uow.idempotency.release(scope, key)
             found = None
         if found is None:
             if random.randrange(_PRUNE_ONE_IN) == 0:
-                uow.idempotency.prune(now)
-            claimed = uow.idempotency.claim(scope, key, fingerprint, now, now + idempotency.TTL)
-            uow.commit()
+                await uow.idempotency.prune(now)
+            claimed = await uow.idempotency.claim(scope, key, fingerprint, now, now + idempotency.TTL)
+            await uow.commit()
             return Claim(Outcome.CLAIMED if claimed else Outcome.IN_FLIGHT)
     if found["fingerprint"] != fingerprint:
         return Claim(Outcome.MISMATCH)
@@ -43,11 +43,11 @@ def _lapsed(found: dict[str, object], now: datetime) -> bool:
     return expires_at <= now or abandoned
 
 
-def finish(rt: Runtime, scope: str, key: str, response: StoredResponse | None) -> None:
+async def finish(rt: Runtime, scope: str, key: str, response: StoredResponse | None) -> None:
     """Remember the answer, or (``None``, or an answer not worth remembering) free the key."""
-    with rt.uow(write=True) as uow:
+    async with rt.uow(write=True) as uow:
         if response is not None and idempotency.is_remembered(response.status):
-            uow.idempotency.complete(scope, key, response)
+            await uow.idempotency.complete(scope, key, response)
         else:
-            uow.idempotency.release(scope, key)
-        uow.commit()
+            await uow.idempotency.release(scope, key)
+        await uow.commit()

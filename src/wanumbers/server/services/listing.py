@@ -38,18 +38,20 @@ class NumberPage:
         return cursor_of(self.numbers[-1], self.sort).encode() if self.numbers else None
 
 
-def list_numbers(rt: Runtime, account: Account, waba_id: int, page: PageRequest) -> NumberPage:
+async def list_numbers(rt: Runtime, account: Account, waba_id: int, page: PageRequest) -> NumberPage:
     """One page, plus whether pages exist on either side (each probe is a one-row index scan)."""
     backwards = page.before is not None and page.after is None
     token = page.after if page.after is not None else page.before
     start = Cursor.decode(token, page.sort) if token else None
-    with rt.uow() as uow:
-        waba = owned_waba(uow, account, waba_id)
+    async with rt.uow() as uow:
+        waba = await owned_waba(uow, account, waba_id)
 
-        def walk(origin: Cursor | None, back: bool, limit: int) -> list[PhoneNumber]:
-            return uow.numbers.walk(waba.id, page.sort, page.filters, origin, backwards=back, limit=limit)
+        async def walk(origin: Cursor | None, back: bool, limit: int) -> list[PhoneNumber]:
+            return await uow.numbers.walk(
+                waba.id, page.sort, page.filters, origin, backwards=back, limit=limit
+            )
 
-        found = walk(start, backwards, page.limit + 1)
+        found = await walk(start, backwards, page.limit + 1)
         further = len(found) > page.limit  # more rows in the walk's own direction
         found = found[: page.limit]
         if backwards:
@@ -58,7 +60,7 @@ def list_numbers(rt: Runtime, account: Account, waba_id: int, page: PageRequest)
         # empty page lies just past the cursor, whose own row is on the other side.
         if found:
             edge = cursor_of(found[-1] if backwards else found[0], page.sort)
-            behind = bool(walk(edge, not backwards, 1))
+            behind = bool(await walk(edge, not backwards, 1))
         else:
             behind = start is not None
     has_next, has_previous = (behind, further) if backwards else (further, behind)

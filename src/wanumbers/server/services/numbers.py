@@ -22,12 +22,12 @@ class NumberView:
     account: Account
 
 
-def is_taken(rt: Runtime, e164: str) -> bool:
-    with rt.uow() as uow:
-        return uow.numbers.e164_taken(e164)
+async def is_taken(rt: Runtime, e164: str) -> bool:
+    async with rt.uow() as uow:
+        return await uow.numbers.e164_taken(e164)
 
 
-def onboard(
+async def onboard(
     rt: Runtime,
     account: Account,
     waba_id: int,
@@ -37,31 +37,21 @@ def onboard(
     language: str = "en_US",
 ) -> PhoneNumber:
     """Create the number under the account's WABA and send it a verification code."""
-    with rt.uow(write=True) as uow:
-        rt.sync_clock(uow)
-        waba = owned_waba(uow, account, waba_id)
-        number = rt.upstream.create_number(uow, waba, phone, verified_name)
-        rt.upstream.request_code(uow, number, channel, language)
-        uow.commit()
-    return number
+    async with rt.uow() as uow:
+        waba = await owned_waba(uow, account, waba_id)
+    return await rt.upstream.onboard(waba, phone, verified_name, channel, language)
 
 
-def confirm(
+async def confirm(
     rt: Runtime, account: Account, waba_id: int, number_id: int, phone: ParsedPhone, code: str
 ) -> PhoneNumber:
     """Check the code and register the number, so it ends verified and CONNECTED."""
-    with rt.uow(write=True) as uow:
-        rt.sync_clock(uow)
-        owned_waba(uow, account, waba_id)
-        number, _ = owned_number(uow, account, number_id=number_id, for_update=True)
-        if number.waba_id != waba_id or number.e164 != phone.e164:
-            raise DomainError(Reason.INVALID_PHONE_NUMBER, "invalid phone number", field="phone_number")
-        failure = rt.upstream.verify_code(uow, number, code)
-        if failure is None:
-            rt.upstream.register(uow, number, None)
-        uow.commit()
-    if failure is not None:
-        raise failure
+    async with rt.uow() as uow:
+        await owned_waba(uow, account, waba_id)
+        number, _ = await owned_number(uow, account, number_id=number_id)
+    if number.waba_id != waba_id or number.e164 != phone.e164:
+        raise DomainError(Reason.INVALID_PHONE_NUMBER, "invalid phone number", field="phone_number")
+    await rt.upstream.confirm(number, code)
     return number
 
 
@@ -75,12 +65,12 @@ class NumberChanges:
     routing_fields: frozenset[str]
 
 
-def update(rt: Runtime, account: Account, waba_id: int, e164: str, changes: NumberChanges) -> None:
+async def update(rt: Runtime, account: Account, waba_id: int, e164: str, changes: NumberChanges) -> None:
     # Resolve before taking the write lock (DNS can be slow), report in the usual order below.
-    unsafe_url = _unsafe_url(rt, changes)
-    with rt.uow(write=True) as uow:
-        waba = owned_waba(uow, account, waba_id)
-        number, _ = owned_number(uow, account, e164=e164, for_update=True)
+    unsafe_url = await _unsafe_url(rt, changes)
+    async with rt.uow(write=True) as uow:
+        waba = await owned_waba(uow, account, waba_id)
+        number, _ = await owned_number(uow, account, e164=e164, for_update=True)
         if number.waba_id != waba.id:
             raise DomainError(Reason.NUMBER_NOT_FOUND, "invalid Phone Number or Phone Number Not Found")
         if "incoming_url" in changes.routing_fields and waba.api_version != "v1":
@@ -93,39 +83,38 @@ def update(rt: Runtime, account: Account, waba_id: int, e164: str, changes: Numb
             raise unsafe_url
         _apply(number.profile, changes.profile, changes.profile_fields)
         _apply(number.routing, changes.routing, changes.routing_fields)
-        uow.numbers.save(number)
-        uow.commit()
+        await uow.numbers.save(number)
+        await uow.commit()
 
 
-def _unsafe_url(rt: Runtime, changes: NumberChanges) -> DomainError | None:
+async def _unsafe_url(rt: Runtime, changes: NumberChanges) -> DomainError | None:
     """Why the new ``incoming_url`` may not be called (SSRF guard), or ``None``."""
     url = changes.routing.incoming_url if "incoming_url" in changes.routing_fields else None
     if not url:
         return None
     try:
-        urls.check_callable(url, "incoming_url", allow_private=rt.allow_private_urls)
+        await urls.check_callable(url, "incoming_url", allow_private=rt.allow_private_urls)
     except DomainError as error:
         return error
     return None
 
 
-def view(
+async def view(
     rt: Runtime, account: Account, *, e164: str | None = None, number_id: int | None = None
 ) -> NumberView:
-    with rt.uow() as uow:
-        number, waba = owned_number(uow, account, e164=e164, number_id=number_id)
-        number = rt.upstream.refresh(uow, number)
-    return NumberView(number=number, waba=waba, account=account)
+    async with rt.uow() as uow:
+        number, waba = await owned_number(uow, account, e164=e164, number_id=number_id)
+    return NumberView(number=await rt.upstream.refresh(number), waba=waba, account=account)
 
 
-def owned_waba(uow: UnitOfWork, account: Account, waba_id: int) -> Waba:
-    waba = uow.wabas.owned(waba_id, account.id)
+async def owned_waba(uow: UnitOfWork, account: Account, waba_id: int) -> Waba:
+    waba = await uow.wabas.owned(waba_id, account.id)
     if waba is None:
         raise DomainError(Reason.WABA_NOT_FOUND, "Waba_id is not present or does not belong to the account.")
     return waba
 
 
-def owned_number(
+async def owned_number(
     uow: UnitOfWork,
     account: Account,
     *,
@@ -133,7 +122,7 @@ def owned_number(
     number_id: int | None = None,
     for_update: bool = False,
 ) -> tuple[PhoneNumber, Waba]:
-    found = uow.numbers.owned_by(account.id, e164=e164, number_id=number_id, for_update=for_update)
+    found = await uow.numbers.owned_by(account.id, e164=e164, number_id=number_id, for_update=for_update)
     if found is None:
         raise DomainError(
             Reason.NUMBER_NOT_FOUND,

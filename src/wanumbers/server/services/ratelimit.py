@@ -30,30 +30,32 @@ class Limiter:
     _leases: dict[str, _Lease] = field(default_factory=dict)
     _next_prune: float = 0.0
 
-    def acquire(self, rt: Runtime, key: str) -> int | None:
+    async def acquire(self, rt: Runtime, key: str) -> int | None:
         """``None`` when the request may go ahead; otherwise the seconds to wait (``Retry-After``)."""
         now = self.clock()
         lease = self._leases.get(key)
         if lease is not None and lease.tokens > 0 and now < lease.until:
             lease.tokens -= 1
             return None
-        return self._take(rt, key, now)
+        return await self._take(rt, key, now)
 
-    def _take(self, rt: Runtime, key: str, now: float) -> int | None:
-        if not rt.reads.credential_live(key):
+    async def _take(self, rt: Runtime, key: str, now: float) -> int | None:
+        async with rt.uow() as uow:
+            live = await uow.credentials.any_live(key)
+        if not live:
             # Not a key of anyone's: the endpoint refuses it. Counting it would let a flood of made-up
             # keys write a bucket and keep a lease each.
             return None
         limit, size = self.limit, self.limit.lease_size
-        with rt.uow(write=True) as uow:
-            tat, granted = uow.rate_limits.take(key, size, now, limit.interval, limit.capacity)
+        async with rt.uow(write=True) as uow:
+            tat, granted = await uow.rate_limits.take(key, size, now, limit.interval, limit.capacity)
             if not granted and size > 1:
-                tat, granted = uow.rate_limits.take(key, 1, now, limit.interval, limit.capacity)
+                tat, granted = await uow.rate_limits.take(key, 1, now, limit.interval, limit.capacity)
             if now >= self._next_prune:
                 self._next_prune = now + _PRUNE_EVERY
-                uow.rate_limits.prune(now - _IDLE)
+                await uow.rate_limits.prune(now - _IDLE)
                 self._leases = {k: lease for k, lease in self._leases.items() if lease.until > now}
-            uow.commit()
+            await uow.commit()
         if not granted:
             self._leases.pop(key, None)
             return limit.retry_after(tat, now)

@@ -10,47 +10,32 @@ from wanumbers.server.services.numbers import owned_number, owned_waba
 from wanumbers.server.services.runtime import Runtime
 
 
-def create_number(
+async def create_number(
     rt: Runtime, account: Account, waba_id: int, phone: ParsedPhone, verified_name: str
 ) -> PhoneNumber:
-    with rt.uow(write=True) as uow:
-        rt.sync_clock(uow)
-        waba = owned_waba(uow, account, waba_id)
-        number = rt.upstream.create_number(uow, waba, phone, verified_name)
-        uow.commit()
+    async with rt.uow() as uow:
+        waba = await owned_waba(uow, account, waba_id)
+    return await rt.upstream.create_number(waba, phone, verified_name)
+
+
+async def request_code(rt: Runtime, account: Account, number_id: int, channel: str, language: str) -> None:
+    await rt.upstream.request_code(await _owned(rt, account, number_id), channel, language)
+
+
+async def verify_code(rt: Runtime, account: Account, number_id: int, code: str) -> None:
+    """A wrong code is recorded (it counts against the number) before it is reported."""
+    await rt.upstream.verify_code(await _owned(rt, account, number_id), code)
+
+
+async def register(rt: Runtime, account: Account, number_id: int, pin: str) -> None:
+    await rt.upstream.register(await _owned(rt, account, number_id), pin)
+
+
+async def deregister(rt: Runtime, account: Account, number_id: int) -> None:
+    await rt.upstream.deregister(await _owned(rt, account, number_id))
+
+
+async def _owned(rt: Runtime, account: Account, number_id: int) -> PhoneNumber:
+    async with rt.uow() as uow:
+        number, _ = await owned_number(uow, account, number_id=number_id)
     return number
-
-
-def request_code(rt: Runtime, account: Account, number_id: int, channel: str, language: str) -> None:
-    with rt.uow(write=True) as uow:
-        rt.sync_clock(uow)
-        number, _ = owned_number(uow, account, number_id=number_id, for_update=True)
-        rt.upstream.request_code(uow, number, channel, language)
-        uow.commit()
-
-
-def verify_code(rt: Runtime, account: Account, number_id: int, code: str) -> None:
-    """A wrong code is committed (it counts against the number) before it is reported."""
-    with rt.uow(write=True) as uow:
-        rt.sync_clock(uow)
-        number, _ = owned_number(uow, account, number_id=number_id, for_update=True)
-        failure = rt.upstream.verify_code(uow, number, code)
-        uow.commit()
-    if failure is not None:
-        raise failure
-
-
-def register(rt: Runtime, account: Account, number_id: int, pin: str) -> None:
-    with rt.uow(write=True) as uow:
-        rt.sync_clock(uow)
-        number, _ = owned_number(uow, account, number_id=number_id, for_update=True)
-        rt.upstream.register(uow, number, pin)
-        uow.commit()
-
-
-def deregister(rt: Runtime, account: Account, number_id: int) -> None:
-    with rt.uow(write=True) as uow:
-        rt.sync_clock(uow)
-        number, _ = owned_number(uow, account, number_id=number_id, for_update=True)
-        rt.upstream.deregister(uow, number)
-        uow.commit()

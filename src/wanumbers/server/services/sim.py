@@ -25,75 +25,82 @@ from wanumbers.server.domain.errors import DomainError, Reason
 from wanumbers.server.domain.lifecycle import AccountMode, MessagingTier, NameStatus, Quality
 from wanumbers.server.domain.records import Account, Delivery, PhoneNumber, Waba
 from wanumbers.server.services.numbers import NumberView
-from wanumbers.server.services.runtime import CLOCK_OFFSET, Runtime
+from wanumbers.server.services.runtime import Runtime
 from wanumbers.server.storage.uow import UnitOfWork
+from wanumbers.server.upstream.emulator import CLOCK_OFFSET
 
 Change = Callable[[PhoneNumber], None]
 
 
-def outbox(rt: Runtime, to: str | None = None, limit: int = 100) -> list[Delivery]:
+async def outbox(rt: Runtime, to: str | None = None, limit: int = 100) -> list[Delivery]:
     """Messages the emulator delivered, newest first."""
-    with rt.uow() as uow:
-        return uow.outbox.recent(to, limit)
+    async with rt.uow() as uow:
+        return await uow.outbox.recent(to, limit)
 
 
-def take_fault(rt: Runtime, route: str) -> tuple[str, int] | None:
+async def faults_armed(rt: Runtime) -> bool:
+    """Whether the control plane armed any fault: a cheap read before the per-route write."""
+    async with rt.uow() as uow:
+        return await uow.sim.any_armed()
+
+
+async def take_fault(rt: Runtime, route: str) -> tuple[str, int] | None:
     """Consume one armed fault for ``route``: ``(mode, delay_ms)``, or ``None`` when none is armed.
 
-    A write transaction: callers gate it on ``rt.reads.faults_armed()``, which is free of one."""
-    with rt.uow(write=True) as uow:
-        fault = uow.sim.take_fault(route)
-        uow.commit()
+    A write transaction: callers gate it on ``faults_armed``, a read."""
+    async with rt.uow(write=True) as uow:
+        fault = await uow.sim.take_fault(route)
+        await uow.commit()
     return fault
 
 
 # --- numbers ---------------------------------------------------------------------------------------
 
 
-def show_number(rt: Runtime, ref: str) -> NumberView:
-    with rt.uow() as uow:
-        number, waba = _locate(uow, ref)
-        return NumberView(number=number, waba=waba, account=_owner(uow, waba))
+async def show_number(rt: Runtime, ref: str) -> NumberView:
+    async with rt.uow() as uow:
+        number, waba = await _locate(uow, ref)
+        return NumberView(number=number, waba=waba, account=await _owner(uow, waba))
 
 
-def review_name(rt: Runtime, ref: str, status: object) -> NumberView:
+async def review_name(rt: Runtime, ref: str, status: object) -> NumberView:
     """Meta's display-name review: ends in APPROVED (LIMITED goes away) or DECLINED."""
     decision = choice(NameStatus, status, "status", NAME_DECISIONS)
-    return _steer(rt, ref, lambda number: setattr(number, "name_status", decision))
+    return await _steer(rt, ref, lambda number: setattr(number, "name_status", decision))
 
 
-def set_quality(rt: Runtime, ref: str, rating: object) -> NumberView:
+async def set_quality(rt: Runtime, ref: str, rating: object) -> NumberView:
     """``quality_score`` is rendered from the same value, so the two cannot disagree."""
     quality = choice(Quality, rating, "rating")
-    return _steer(rt, ref, lambda number: setattr(number, "quality", quality))
+    return await _steer(rt, ref, lambda number: setattr(number, "quality", quality))
 
 
-def set_tier(rt: Runtime, ref: str, tier: object) -> NumberView:
+async def set_tier(rt: Runtime, ref: str, tier: object) -> NumberView:
     value = choice(MessagingTier, tier, "tier")
-    return _steer(rt, ref, lambda number: setattr(number, "tier", value))
+    return await _steer(rt, ref, lambda number: setattr(number, "tier", value))
 
 
-def set_throughput(rt: Runtime, ref: str, level: object) -> NumberView:
+async def set_throughput(rt: Runtime, ref: str, level: object) -> NumberView:
     value = choice(lifecycle.Throughput, level, "level", THROUGHPUT_LEVELS)
-    return _steer(rt, ref, lambda number: setattr(number, "throughput", value))
+    return await _steer(rt, ref, lambda number: setattr(number, "throughput", value))
 
 
-def set_account_mode(rt: Runtime, ref: str, mode: object) -> NumberView:
+async def set_account_mode(rt: Runtime, ref: str, mode: object) -> NumberView:
     value = choice(AccountMode, mode, "mode")
-    return _steer(rt, ref, lambda number: setattr(number, "account_mode", value))
+    return await _steer(rt, ref, lambda number: setattr(number, "account_mode", value))
 
 
-def enforce(rt: Runtime, ref: str, action: str) -> NumberView:
+async def enforce(rt: Runtime, ref: str, action: str) -> NumberView:
     """flag / restrict / ban / restore, through the lifecycle's transition table (409 when illegal)."""
     event = enforcement_event(action)
 
     def apply(number: PhoneNumber) -> None:
         number.state = lifecycle.transition(number.state, event)
 
-    return _steer(rt, ref, apply)
+    return await _steer(rt, ref, apply)
 
 
-def configure_sip(
+async def configure_sip(
     rt: Runtime, ref: str, *, enabled: object = None, server_configured: object = None
 ) -> NumberView:
     """SIP calling on the number and a SIP server on the app; ``None`` leaves a flag as it is."""
@@ -109,29 +116,29 @@ def configure_sip(
         for name, value in given.items():
             setattr(number, name, value)
 
-    return _steer(rt, ref, apply)
+    return await _steer(rt, ref, apply)
 
 
-def _steer(rt: Runtime, ref: str, change: Change) -> NumberView:
-    with rt.uow(write=True) as uow:
-        number, waba = _locate(uow, ref, for_update=True)
+async def _steer(rt: Runtime, ref: str, change: Change) -> NumberView:
+    async with rt.uow(write=True) as uow:
+        number, waba = await _locate(uow, ref, for_update=True)
         change(number)
-        uow.numbers.save(number)
-        view = NumberView(number=number, waba=waba, account=_owner(uow, waba))
-        uow.commit()
+        await uow.numbers.save(number)
+        view = NumberView(number=number, waba=waba, account=await _owner(uow, waba))
+        await uow.commit()
     return view
 
 
-def _locate(uow: UnitOfWork, ref: str, *, for_update: bool = False) -> tuple[PhoneNumber, Waba]:
+async def _locate(uow: UnitOfWork, ref: str, *, for_update: bool = False) -> tuple[PhoneNumber, Waba]:
     target = number_ref(ref)
-    found = uow.numbers.locate(number_id=target.number_id, e164=target.e164, for_update=for_update)
+    found = await uow.numbers.locate(number_id=target.number_id, e164=target.e164, for_update=for_update)
     if found is None:
         raise DomainError(Reason.NUMBER_NOT_FOUND, f"no phone number {ref!r}")
     return found
 
 
-def _owner(uow: UnitOfWork, waba: Waba) -> Account:
-    account = uow.accounts.by_id(waba.account_id)
+async def _owner(uow: UnitOfWork, waba: Waba) -> Account:
+    account = await uow.accounts.by_id(waba.account_id)
     assert account is not None  # the foreign key guarantees it
     return account
 
@@ -139,26 +146,26 @@ def _owner(uow: UnitOfWork, waba: Waba) -> Account:
 # --- WABAs and businesses --------------------------------------------------------------------------
 
 
-def restrict_waba(rt: Runtime, waba_id: int, restricted: object) -> Waba:
+async def restrict_waba(rt: Runtime, waba_id: int, restricted: object) -> Waba:
     """WABA-level enforcement: health_status shows the WABA entity BLOCKED while it lasts."""
     flag = _flag(restricted, "restricted")
-    with rt.uow(write=True) as uow:
-        waba = uow.wabas.get(waba_id)
+    async with rt.uow(write=True) as uow:
+        waba = await uow.wabas.get(waba_id)
         if waba is None:
             raise DomainError(Reason.WABA_NOT_FOUND, f"no WABA {waba_id}")
-        uow.wabas.set_restricted(waba.id, flag)
-        uow.commit()
+        await uow.wabas.set_restricted(waba.id, flag)
+        await uow.commit()
     waba.restricted = flag
     return waba
 
 
-def restrict_business(rt: Runtime, sid: str, restricted: object) -> Account:
+async def restrict_business(rt: Runtime, sid: str, restricted: object) -> Account:
     """Business-portfolio enforcement: the BUSINESS entity of every number of the account is BLOCKED."""
     flag = _flag(restricted, "restricted")
-    with rt.uow(write=True) as uow:
-        account = _account(uow, sid)
-        uow.accounts.set_business_restricted(account.id, flag)
-        uow.commit()
+    async with rt.uow(write=True) as uow:
+        account = await _account(uow, sid)
+        await uow.accounts.set_business_restricted(account.id, flag)
+        await uow.commit()
     account.business_restricted = flag
     return account
 
@@ -169,8 +176,8 @@ def _flag(value: object, name: str) -> bool:
     return value
 
 
-def _account(uow: UnitOfWork, sid: str) -> Account:
-    account = uow.accounts.by_sid(sid)
+async def _account(uow: UnitOfWork, sid: str) -> Account:
+    account = await uow.accounts.by_sid(sid)
     if account is None:
         raise DomainError(Reason.ACCOUNT_NOT_FOUND, f"no account with SID {sid}")
     return account
@@ -185,27 +192,27 @@ class ClockView:
     now: datetime
 
 
-def clock(rt: Runtime) -> ClockView:
-    with rt.uow() as uow:
-        rt.sync_clock(uow)
+async def clock(rt: Runtime) -> ClockView:
+    async with rt.uow() as uow:
+        await rt.sync_clock(uow)
     return _clock_view(rt)
 
 
-def advance_clock(rt: Runtime, advance_seconds: object) -> ClockView:
+async def advance_clock(rt: Runtime, advance_seconds: object) -> ClockView:
     """Move emulated time forward for every worker: OTP expiry and rate windows read this clock."""
-    with rt.uow(write=True) as uow:
-        current = float(uow.sim.setting(CLOCK_OFFSET) or 0)
+    async with rt.uow(write=True) as uow:
+        current = float(await uow.sim.setting(CLOCK_OFFSET) or 0)
         offset = advanced_offset(current, advance_seconds)
-        uow.sim.set_setting(CLOCK_OFFSET, repr(offset))
-        uow.commit()
+        await uow.sim.set_setting(CLOCK_OFFSET, repr(offset))
+        await uow.commit()
     rt.clock.offset = timedelta(seconds=offset)
     return _clock_view(rt)
 
 
-def reset_clock(rt: Runtime) -> ClockView:
-    with rt.uow(write=True) as uow:
-        uow.sim.delete_setting(CLOCK_OFFSET)
-        uow.commit()
+async def reset_clock(rt: Runtime) -> ClockView:
+    async with rt.uow(write=True) as uow:
+        await uow.sim.delete_setting(CLOCK_OFFSET)
+        await uow.commit()
     rt.clock.offset = timedelta(0)
     return _clock_view(rt)
 
@@ -217,7 +224,7 @@ def _clock_view(rt: Runtime) -> ClockView:
 # --- faults ----------------------------------------------------------------------------------------
 
 
-def inject_fault(
+async def inject_fault(
     rt: Runtime,
     known_routes: Collection[str],
     *,
@@ -228,22 +235,22 @@ def inject_fault(
 ) -> list[Fault]:
     """Arm a fault; returns every armed fault, in firing order."""
     spec = fault_spec(route, mode, count, delay_ms, known_routes)
-    with rt.uow(write=True) as uow:
-        uow.sim.add_fault(spec.route, spec.mode.value, spec.count, spec.delay_ms, rt.clock.now())
-        armed = uow.sim.faults()
-        uow.commit()
+    async with rt.uow(write=True) as uow:
+        await uow.sim.add_fault(spec.route, spec.mode.value, spec.count, spec.delay_ms, rt.clock.now())
+        armed = await uow.sim.faults()
+        await uow.commit()
     return armed
 
 
-def faults(rt: Runtime) -> list[Fault]:
-    with rt.uow() as uow:
-        return uow.sim.faults()
+async def faults(rt: Runtime) -> list[Fault]:
+    async with rt.uow() as uow:
+        return await uow.sim.faults()
 
 
-def clear_faults(rt: Runtime) -> int:
-    with rt.uow(write=True) as uow:
-        cleared = uow.sim.clear_faults()
-        uow.commit()
+async def clear_faults(rt: Runtime) -> int:
+    async with rt.uow(write=True) as uow:
+        cleared = await uow.sim.clear_faults()
+        await uow.commit()
     return cleared
 
 
@@ -256,26 +263,26 @@ class ResetReport:
     faults_cleared: int = 0
 
 
-def reset_account(rt: Runtime, sid: str) -> ResetReport:
+async def reset_account(rt: Runtime, sid: str) -> ResetReport:
     """Forget what Meta knows about the account: its numbers (with their codes, outbox and registration
     history) and its WABA/business restrictions. The account, its keys and WABAs stay, so a test can
     start over with the credentials it already holds."""
-    with rt.uow(write=True) as uow:
-        account = _account(uow, sid)
-        deleted = uow.sim.purge_numbers(account.id)
-        uow.sim.lift_restrictions(account.id)
-        uow.commit()
+    async with rt.uow(write=True) as uow:
+        account = await _account(uow, sid)
+        deleted = await uow.sim.purge_numbers(account.id)
+        await uow.sim.lift_restrictions(account.id)
+        await uow.commit()
     return ResetReport(numbers_deleted=deleted)
 
 
-def reset_all(rt: Runtime) -> ResetReport:
+async def reset_all(rt: Runtime) -> ResetReport:
     """Every account reset, plus the emulator-wide state: faults cleared and the clock back to real
     time. Accounts, credentials (admin tokens included) and WABAs are kept; the OTP key too."""
-    with rt.uow(write=True) as uow:
-        deleted = uow.sim.purge_numbers()
-        uow.sim.lift_restrictions()
-        cleared = uow.sim.clear_faults()
-        uow.sim.delete_setting(CLOCK_OFFSET)
-        uow.commit()
+    async with rt.uow(write=True) as uow:
+        deleted = await uow.sim.purge_numbers()
+        await uow.sim.lift_restrictions()
+        cleared = await uow.sim.clear_faults()
+        await uow.sim.delete_setting(CLOCK_OFFSET)
+        await uow.commit()
     rt.clock.offset = timedelta(0)
     return ResetReport(numbers_deleted=deleted, faults_cleared=cleared)

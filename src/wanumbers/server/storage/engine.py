@@ -1,7 +1,7 @@
-"""Engines for SQLite (default, embedded) and PostgreSQL.
+"""SQLAlchemy engines, for start-up work only: migrations (Alembic) and the first-run OTP key. Requests
+use the async store (``storage/store.py``).
 
-SQLite runs in WAL mode with a busy timeout, and write transactions take the write lock up front
-(``BEGIN IMMEDIATE``) so two writers queue instead of failing with "database is locked".
+SQLite runs in WAL mode with a busy timeout; PostgreSQL through psycopg.
 """
 
 from __future__ import annotations
@@ -11,9 +11,6 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
 from sqlalchemy.pool import StaticPool
-
-WRITE = "wanumbers_write"
-
 
 def normalise_url(url: str) -> str:
     """Accept the plain ``postgresql://`` users paste; we drive it with psycopg 3."""
@@ -63,7 +60,6 @@ def _sqlite_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:
-        write = connection.get_execution_options().get(WRITE, False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")  # start-up work writes: take the lock up front
 
     return engine

@@ -1,69 +1,101 @@
-"""One unit of work per operation: one connection, one transaction, committed once or rolled back."""
+"""One unit of work per operation: one connection; writes in one transaction, committed once or rolled
+back. Reads run in autocommit (each statement sees the latest committed state), so they never hold a
+snapshot or a lock that a writer would wait for."""
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
+from functools import cached_property
 from types import TracebackType
+from typing import Any
 
-from sqlalchemy import Connection, Engine
-
-from wanumbers.server.storage.engine import WRITE
 from wanumbers.server.storage.repositories.accounts import AccountRepository, CredentialRepository
 from wanumbers.server.storage.repositories.guards import IdempotencyRepository, RateLimitRepository
 from wanumbers.server.storage.repositories.numbers import NumberRepository
 from wanumbers.server.storage.repositories.otps import OtpRepository, OutboxRepository
 from wanumbers.server.storage.repositories.sim import RegistrationRepository, SimRepository
 from wanumbers.server.storage.repositories.wabas import WabaRepository
+from wanumbers.server.storage.sql import Session
+from wanumbers.server.storage.store import Store, WriteSession
 
 
 class UnitOfWork:
-    accounts: AccountRepository
-    credentials: CredentialRepository
-    wabas: WabaRepository
-    numbers: NumberRepository
-    otps: OtpRepository
-    outbox: OutboxRepository
-    registrations: RegistrationRepository
-    sim: SimRepository
-    idempotency: IdempotencyRepository
-    rate_limits: RateLimitRepository
-
-    def __init__(self, engine: Engine, *, write: bool = False) -> None:
-        self._engine = engine
+    def __init__(self, store: Store, *, write: bool = False) -> None:
+        self._store = store
         self._write = write
-        self._connection: Connection | None = None
+        self._context: AbstractAsyncContextManager[Any] | None = None
+        self._session: Session | None = None
 
-    def __enter__(self) -> UnitOfWork:
-        connection = self._engine.connect()
-        if self._write:
-            connection = connection.execution_options(**{WRITE: True})
-        connection.begin()
-        self._connection = connection
-        self.accounts = AccountRepository(connection)
-        self.credentials = CredentialRepository(connection)
-        self.wabas = WabaRepository(connection)
-        self.numbers = NumberRepository(connection)
-        self.otps = OtpRepository(connection)
-        self.outbox = OutboxRepository(connection)
-        self.registrations = RegistrationRepository(connection)
-        self.sim = SimRepository(connection)
-        self.idempotency = IdempotencyRepository(connection)
-        self.rate_limits = RateLimitRepository(connection)
+    async def __aenter__(self) -> UnitOfWork:
+        self._context = self._store.write() if self._write else self._store.read()
+        self._session = await self._context.__aenter__()
         return self
 
-    def commit(self) -> None:
-        assert self._connection is not None
-        self._connection.commit()
+    async def commit(self) -> None:
+        session = self.session
+        assert self._write, "commit() on a read-only unit of work"
+        await _as_write(session).commit()
 
-    def __exit__(
+    async def __aexit__(
         self,
         exc_type: type[BaseException] | None,
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        assert self._connection is not None
-        try:
-            if self._connection.in_transaction():
-                self._connection.rollback()
-        finally:
-            self._connection.close()
-            self._connection = None
+        assert self._context is not None
+        context, self._context, self._session = self._context, None, None
+        await context.__aexit__(exc_type, exc, traceback)
+
+    @property
+    def session(self) -> Session:
+        assert self._session is not None, "the unit of work is not open"
+        return self._session
+
+    @property
+    def dialect(self) -> str:
+        return self.session.dialect
+
+    @cached_property
+    def accounts(self) -> AccountRepository:
+        return AccountRepository(self.session)
+
+    @cached_property
+    def credentials(self) -> CredentialRepository:
+        return CredentialRepository(self.session)
+
+    @cached_property
+    def wabas(self) -> WabaRepository:
+        return WabaRepository(self.session)
+
+    @cached_property
+    def numbers(self) -> NumberRepository:
+        return NumberRepository(self.session)
+
+    @cached_property
+    def otps(self) -> OtpRepository:
+        return OtpRepository(self.session)
+
+    @cached_property
+    def outbox(self) -> OutboxRepository:
+        return OutboxRepository(self.session)
+
+    @cached_property
+    def registrations(self) -> RegistrationRepository:
+        return RegistrationRepository(self.session)
+
+    @cached_property
+    def sim(self) -> SimRepository:
+        return SimRepository(self.session)
+
+    @cached_property
+    def idempotency(self) -> IdempotencyRepository:
+        return IdempotencyRepository(self.session)
+
+    @cached_property
+    def rate_limits(self) -> RateLimitRepository:
+        return RateLimitRepository(self.session)
+
+
+def _as_write(session: Session) -> WriteSession:
+    assert hasattr(session, "commit")
+    return session  # type: ignore[return-value]

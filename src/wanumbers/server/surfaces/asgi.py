@@ -1,19 +1,14 @@
-"""Small pure-ASGI helpers the request guards share: buffer a bounded body, hand it on, run a use case."""
+"""Small pure-ASGI helpers the request guards share: buffer a bounded body, hand it on."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.types import Message, Receive, Scope
 
 from wanumbers.server.domain.identifiers import is_digits
 from wanumbers.server.services.runtime import Runtime
 from wanumbers.server.settings import Settings
-
-P = ParamSpec("P")
-T = TypeVar("T")
 
 
 class TooLarge(Exception):
@@ -66,15 +61,6 @@ def replaying(body: bytes, receive: Receive) -> Receive:
         return await receive()
 
     return replay
-
-
-async def run(rt: Runtime, use_case: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-    """Run a use case. Against the embedded store queries take microseconds, so they run on the event
-    loop (a thread hop costs more than the query); in live mode a use case waits on Graph, so it runs
-    in the thread pool."""
-    if rt.upstream.name == "emulator":
-        return use_case(*args, **kwargs)
-    return await run_in_threadpool(use_case, *args, **kwargs)
 
 
 def query_of(scope: Scope) -> str:

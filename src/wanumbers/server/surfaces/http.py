@@ -1,4 +1,4 @@
-"""Plumbing every surface shares: bounded body reading, JSON rendering, running a use case."""
+"""Plumbing every surface shares: bounded body reading, JSON rendering, guarded endpoints."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import functools
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 import anyio
 import orjson
@@ -16,12 +16,9 @@ from starlette.responses import Response
 from wanumbers.server.domain.errors import DomainError
 from wanumbers.server.services import sim
 from wanumbers.server.services.runtime import Runtime
-from wanumbers.server.surfaces.asgi import TooLarge, read_bounded, run
+from wanumbers.server.surfaces.asgi import TooLarge, read_bounded
 
 log = logging.getLogger("wanumbers")
-
-P = ParamSpec("P")
-T = TypeVar("T")
 
 
 class JSONResponse(Response):
@@ -56,11 +53,6 @@ def runtime(request: Request) -> Runtime:
 async def read_body(request: Request) -> bytes:
     """The body, refusing (before reading it whole) anything over the limit: raises ``TooLarge``."""
     return await read_bounded(request.scope, request.receive, request.app.state.settings.max_body_bytes)
-
-
-async def call(request: Request, use_case: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-    """Run a use case for this request (see ``asgi.run``: on the loop, or in a thread in live mode)."""
-    return await run(runtime(request), use_case, *args, **kwargs)
 
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -103,9 +95,9 @@ def guarded(route: str, envelope: Envelope) -> Callable[[Endpoint], Endpoint]:
 async def _inject_fault(request: Request, route: str) -> bool:
     """True when the control plane armed a failure for this route; sleeps first for a delay fault."""
     rt = runtime(request)
-    if not rt.reads.faults_armed():  # the common case, answered without a transaction
+    if not await sim.faults_armed(rt):  # the common case, answered without a write
         return False
-    fault = await call(request, sim.take_fault, rt, route)
+    fault = await sim.take_fault(rt, route)
     if fault is None:
         return False
     mode, delay_ms = fault

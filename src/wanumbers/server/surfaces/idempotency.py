@@ -21,7 +21,6 @@ from wanumbers.server.surfaces.asgi import (
     headers_of,
     read_bounded,
     replaying,
-    run,
     runtime_of,
     settings_of,
 )
@@ -78,7 +77,7 @@ async def _once(
     rt = runtime_of(scope)
     fingerprint = idempotency.fingerprint(bytes(scope.get("query_string", b"")), body)
     try:
-        claim = await run(rt, service.claim, rt, key_scope, key, fingerprint)
+        claim = await service.claim(rt, key_scope, key, fingerprint)
     except Exception:
         log.exception("idempotency claim failed on %s", contract)
         await server_fault(contract)(scope, receive, send)
@@ -96,7 +95,7 @@ async def _once(
         await app(scope, receive, recorder.send)
     finally:
         try:
-            await run(rt, service.finish, rt, key_scope, key, recorder.response())
+            await service.finish(rt, key_scope, key, recorder.response())
         except Exception:  # the answer is already sent; an unfinished claim lapses after its lease
             log.exception("idempotency finish failed on %s", contract)
 

@@ -11,7 +11,7 @@ import logging
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from wanumbers.server.services.ratelimit import Limiter
-from wanumbers.server.surfaces.asgi import run, runtime_of
+from wanumbers.server.surfaces.asgi import runtime_of
 from wanumbers.server.surfaces.contracts import (
     Refusal,
     contract_of,
@@ -35,7 +35,7 @@ class RateLimitGuard:
             await self.app(scope, receive, send)
             return
         try:
-            wait = await run(runtime_of(scope), limiter.acquire, runtime_of(scope), digest)
+            wait = await limiter.acquire(runtime_of(scope), digest)
         except Exception:
             log.exception("rate limit check failed on %s", contract)
             await server_fault(contract)(scope, receive, send)

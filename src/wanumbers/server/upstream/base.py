@@ -1,36 +1,49 @@
-"""The seam between our services and Meta. Services run every call inside their unit of work, so the
-emulator's state changes commit or roll back with ours; the live upstream calls Graph instead."""
+"""The seam between our services and Meta.
+
+Services check ownership and validate, then hand the change to the upstream, which owns its
+transactions. The emulator keeps Meta's state in our store, so each change is one transaction with ours
+(no OTP is "sent" for a rolled-back add). The live upstream calls Graph with no transaction open, then
+records the outcome in a short one: a slow Graph never holds a lock that another request waits for.
+
+``number`` arguments are what the service read (the caller owns it); implementations re-read what they
+change inside their own transaction.
+"""
 
 from __future__ import annotations
 
 from typing import Protocol
 
-from wanumbers.server.domain.errors import DomainError
 from wanumbers.server.domain.phone import ParsedPhone
 from wanumbers.server.domain.records import PhoneNumber, Waba
-from wanumbers.server.storage.uow import UnitOfWork
 
 
 class Upstream(Protocol):
     name: str
 
-    def create_number(
-        self, uow: UnitOfWork, waba: Waba, phone: ParsedPhone, verified_name: str
+    async def onboard(
+        self, waba: Waba, phone: ParsedPhone, verified_name: str, channel: str, language: str
     ) -> PhoneNumber:
+        """Create an unverified number under ``waba`` and send it a verification code."""
+
+    async def create_number(self, waba: Waba, phone: ParsedPhone, verified_name: str) -> PhoneNumber:
         """Create (and store) an unverified number under ``waba``."""
 
-    def request_code(self, uow: UnitOfWork, number: PhoneNumber, channel: str, language: str) -> None:
+    async def request_code(self, number: PhoneNumber, channel: str, language: str) -> None:
         """Send a verification code by SMS or VOICE."""
 
-    def verify_code(self, uow: UnitOfWork, number: PhoneNumber, code: str) -> DomainError | None:
-        """Check ``code``. A wrong code is *returned*, not raised, so the caller can commit the failed
-        attempt before reporting it."""
+    async def verify_code(self, number: PhoneNumber, code: str) -> None:
+        """Check ``code``. A wrong code counts against the number (recorded first), then raises."""
 
-    def register(self, uow: UnitOfWork, number: PhoneNumber, pin: str | None) -> None:
+    async def confirm(self, number: PhoneNumber, code: str) -> None:
+        """Check ``code`` and register the number: it ends verified and CONNECTED."""
+
+    async def register(self, number: PhoneNumber, pin: str | None) -> None:
         """Register a verified number on the Cloud API (status becomes CONNECTED)."""
 
-    def deregister(self, uow: UnitOfWork, number: PhoneNumber) -> None:
+    async def deregister(self, number: PhoneNumber) -> None:
         """Take a registered number off the Cloud API (status becomes DISCONNECTED)."""
 
-    def refresh(self, uow: UnitOfWork, number: PhoneNumber) -> PhoneNumber:
+    async def refresh(self, number: PhoneNumber) -> PhoneNumber:
         """The number as Meta sees it now (the emulator's store is already Meta's view)."""
+
+    async def close(self) -> None: ...

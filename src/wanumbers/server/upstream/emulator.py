@@ -1,32 +1,75 @@
-"""The embedded, stateful stand-in for Meta: numbers live in our store, OTPs land in the outbox."""
+"""The embedded, stateful stand-in for Meta: numbers live in our store, OTPs land in the outbox.
+
+Every change is one write transaction that re-reads the number it changes (locked where the database
+can), applies Meta's rules and commits, so concurrent requests on one number queue instead of racing.
+"""
 
 from __future__ import annotations
 
 import hmac
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 
 from wanumbers.server.domain import lifecycle, otp
-from wanumbers.server.domain.clock import Clock
+from wanumbers.server.domain.clock import SystemClock
 from wanumbers.server.domain.errors import DomainError, Reason
 from wanumbers.server.domain.identifiers import IdGenerator, digest_code
 from wanumbers.server.domain.lifecycle import Event, Quality
 from wanumbers.server.domain.phone import ParsedPhone
 from wanumbers.server.domain.records import Delivery, OtpCode, PhoneNumber, Waba
+from wanumbers.server.storage.store import Store
 from wanumbers.server.storage.uow import UnitOfWork
 
 REGISTRATION_WINDOW = timedelta(days=7)
 MAX_REGISTRATIONS_PER_WINDOW = 10  # Meta: 10 register and 10 deregister calls per number per week
+CLOCK_OFFSET = "clock_offset_seconds"  # sim setting: the control plane's fast-forward, shared by workers
+
+
+async def sync_clock(clock: SystemClock, uow: UnitOfWork) -> None:
+    """Pick up the control plane's clock offset; stored in the database so every worker agrees."""
+    offset = await uow.sim.setting(CLOCK_OFFSET)
+    clock.offset = timedelta(seconds=float(offset or 0))
 
 
 class Emulator:
     name = "emulator"
 
-    def __init__(self, clock: Clock, ids: IdGenerator, otp_key: bytes) -> None:
+    def __init__(self, store: Store, clock: SystemClock, ids: IdGenerator, otp_key: bytes) -> None:
+        self._store = store
         self._clock = clock
         self._ids = ids
         self._otp_key = otp_key
 
-    def create_number(
+    @asynccontextmanager
+    async def _change(self) -> AsyncIterator[UnitOfWork]:
+        """A write transaction on Meta's (our) state, committed when the block ends without error."""
+        async with UnitOfWork(self._store, write=True) as uow:
+            await sync_clock(self._clock, uow)
+            yield uow
+            await uow.commit()
+
+    async def _locked(self, uow: UnitOfWork, number: PhoneNumber) -> PhoneNumber:
+        current = await uow.numbers.get(number.id, for_update=True)
+        if current is None:  # deleted (a control-plane reset) since the caller read it
+            raise DomainError(
+                Reason.NUMBER_NOT_FOUND, "Phone number is not present or does not belong to the account."
+            )
+        return current
+
+    async def onboard(
+        self, waba: Waba, phone: ParsedPhone, verified_name: str, channel: str, language: str
+    ) -> PhoneNumber:
+        async with self._change() as uow:
+            number = await self._create(uow, waba, phone, verified_name)
+            await self._send_code(uow, number, channel, language)
+        return number
+
+    async def create_number(self, waba: Waba, phone: ParsedPhone, verified_name: str) -> PhoneNumber:
+        async with self._change() as uow:
+            return await self._create(uow, waba, phone, verified_name)
+
+    async def _create(
         self, uow: UnitOfWork, waba: Waba, phone: ParsedPhone, verified_name: str
     ) -> PhoneNumber:
         number = PhoneNumber(
@@ -38,16 +81,20 @@ class Emulator:
             verified_name=verified_name,
             display=phone.display,
         )
-        return uow.numbers.add(number, self._clock.now())
+        return await uow.numbers.add(number, self._clock.now())
 
-    def request_code(self, uow: UnitOfWork, number: PhoneNumber, channel: str, language: str) -> None:
+    async def request_code(self, number: PhoneNumber, channel: str, language: str) -> None:
+        async with self._change() as uow:
+            await self._send_code(uow, await self._locked(uow, number), channel, language)
+
+    async def _send_code(self, uow: UnitOfWork, number: PhoneNumber, channel: str, language: str) -> None:
         if lifecycle.is_code_verified(number.state):
             raise DomainError(Reason.ALREADY_VERIFIED, "phone number is already verified")
         now = self._clock.now()
         otp.check_not_locked(number.verification_failures)
-        otp.check_send_allowed(uow.otps.issued_since(number.id, now - otp.SEND_WINDOW), now)
+        otp.check_send_allowed(await uow.otps.issued_since(number.id, now - otp.SEND_WINDOW), now)
         code = otp.new_code()
-        uow.otps.issue(
+        await uow.otps.issue(
             OtpCode(
                 id=0,
                 phone_number_id=number.id,
@@ -58,36 +105,48 @@ class Emulator:
                 expires_at=now + otp.CODE_TTL,
             )
         )
-        uow.outbox.deliver(
-            number.id,
-            Delivery(
-                to=number.e164,
-                channel=channel,
-                code=code,
-                language=language,
-                sent_at=now,
-            ),
-        )
+        delivery = Delivery(to=number.e164, channel=channel, code=code, language=language, sent_at=now)
+        await uow.outbox.deliver(number.id, delivery)
 
-    def verify_code(self, uow: UnitOfWork, number: PhoneNumber, code: str) -> DomainError | None:
+    async def verify_code(self, number: PhoneNumber, code: str) -> None:
+        async with self._change() as uow:
+            failure = await self._check_code(uow, await self._locked(uow, number), code)
+        if failure is not None:
+            raise failure
+
+    async def confirm(self, number: PhoneNumber, code: str) -> None:
+        async with self._change() as uow:
+            current = await self._locked(uow, number)
+            failure = await self._check_code(uow, current, code)
+            if failure is None:
+                await self._register(uow, current, None)
+        if failure is not None:
+            raise failure
+
+    async def _check_code(self, uow: UnitOfWork, number: PhoneNumber, code: str) -> DomainError | None:
+        """A wrong code is *returned*, so the failed attempt commits before it is reported."""
         if lifecycle.is_code_verified(number.state):
             raise DomainError(Reason.ALREADY_VERIFIED, "wa phone number already approved")
         otp.check_not_locked(number.verification_failures)
-        current = uow.otps.current(number.id)
+        current = await uow.otps.current(number.id)
         matched = otp.check_code(current, code, key=self._otp_key, subject=number.e164, now=self._clock.now())
         assert current is not None  # check_code raised otherwise
-        if not matched or not uow.otps.spend(current):
-            uow.otps.record_attempt(current)
+        if not matched or not await uow.otps.spend(current):
+            await uow.otps.record_attempt(current)
             number.verification_failures += 1
-            uow.numbers.save(number)
+            await uow.numbers.save(number)
             return DomainError(Reason.OTP_WRONG, "the verification code is incorrect", field="otp")
         number.state = lifecycle.transition(number.state, Event.VERIFY_CODE)
-        uow.numbers.save(number)
+        await uow.numbers.save(number)
         return None
 
-    def register(self, uow: UnitOfWork, number: PhoneNumber, pin: str | None) -> None:
+    async def register(self, number: PhoneNumber, pin: str | None) -> None:
+        async with self._change() as uow:
+            await self._register(uow, await self._locked(uow, number), pin)
+
+    async def _register(self, uow: UnitOfWork, number: PhoneNumber, pin: str | None) -> None:
         now = self._clock.now()
-        self._check_weekly_limit(uow, number, "register", now)
+        await self._check_weekly_limit(uow, number, "register", now)
         if not lifecycle.is_code_verified(number.state):
             raise DomainError(Reason.NOT_VERIFIED, "the phone number must be verified before registering")
         pin_digest = digest_code(pin, self._otp_key, f"pin:{number.e164}") if pin else None
@@ -101,20 +160,24 @@ class Emulator:
         if number.quality is Quality.NA:
             number.quality = Quality.GREEN
         number.last_onboarded_at = number.last_onboarded_at or now
-        uow.registrations.record(number.id, "register", now)
-        uow.numbers.save(number)
+        await uow.registrations.record(number.id, "register", now)
+        await uow.numbers.save(number)
 
-    def deregister(self, uow: UnitOfWork, number: PhoneNumber) -> None:
-        now = self._clock.now()
-        if not lifecycle.is_registered(number.state):
-            raise DomainError(Reason.NOT_REGISTERED, "the phone number is not registered")
-        self._check_weekly_limit(uow, number, "deregister", now)
-        number.state = lifecycle.transition(number.state, Event.DEREGISTER)
-        uow.registrations.record(number.id, "deregister", now)
-        uow.numbers.save(number)
+    async def deregister(self, number: PhoneNumber) -> None:
+        async with self._change() as uow:
+            current = await self._locked(uow, number)
+            now = self._clock.now()
+            if not lifecycle.is_registered(current.state):
+                raise DomainError(Reason.NOT_REGISTERED, "the phone number is not registered")
+            await self._check_weekly_limit(uow, current, "deregister", now)
+            current.state = lifecycle.transition(current.state, Event.DEREGISTER)
+            await uow.registrations.record(current.id, "deregister", now)
+            await uow.numbers.save(current)
 
-    def _check_weekly_limit(self, uow: UnitOfWork, number: PhoneNumber, kind: str, now: datetime) -> None:
-        recent = uow.registrations.count_since(number.id, kind, now - REGISTRATION_WINDOW)
+    async def _check_weekly_limit(
+        self, uow: UnitOfWork, number: PhoneNumber, kind: str, now: datetime
+    ) -> None:
+        recent = await uow.registrations.count_since(number.id, kind, now - REGISTRATION_WINDOW)
         if recent >= MAX_REGISTRATIONS_PER_WINDOW:
             raise DomainError(
                 Reason.REGISTRATION_LIMIT,
@@ -122,5 +185,8 @@ class Emulator:
                 retry_after=int(REGISTRATION_WINDOW.total_seconds()),
             )
 
-    def refresh(self, uow: UnitOfWork, number: PhoneNumber) -> PhoneNumber:
+    async def refresh(self, number: PhoneNumber) -> PhoneNumber:
         return number
+
+    async def close(self) -> None:
+        return None

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from wanumbers.client import CloudAPI, WanumbersError
+from wanumbers.client import AsyncCloudAPI, WanumbersError
 from wanumbers.client import PhoneNumber as GraphNumber
 from wanumbers.server.domain import lifecycle
 from wanumbers.server.domain.clock import Clock
@@ -31,12 +32,14 @@ from wanumbers.server.domain.lifecycle import (
 from wanumbers.server.domain.phone import ParsedPhone
 from wanumbers.server.domain.records import PhoneNumber, Waba
 from wanumbers.server.settings import Settings
+from wanumbers.server.storage.store import Store
 from wanumbers.server.storage.uow import UnitOfWork
 from wanumbers.server.upstream.graph_errors import to_domain, translated
 
-TIMEOUT_SECONDS = 15.0
-# Requests hold our write transaction open, so retry once, briefly, then answer "try again later".
-MAX_RETRIES = 1
+# One Graph call may take this long (connect included); the request's own deadline caps the sum.
+TIMEOUT_SECONDS = 4.0
+# No retries here: the request is answered "try again later" within its bound, and the caller retries.
+MAX_RETRIES = 0
 REFRESH_FIELDS = (
     "id",
     "verified_name",
@@ -51,7 +54,7 @@ REFRESH_FIELDS = (
     "is_official_business_account",
     "last_onboarded_time",
 )
-# A wrong or expired code is *returned* (the failed attempt is committed first); the rest is raised.
+# A wrong or expired code is counted against the number (recorded first), then reported.
 WRONG_CODE = frozenset({Reason.OTP_WRONG, Reason.OTP_EXPIRED})
 _STATES: dict[str, NumberState] = {
     state.value: state for state in NumberState if state is not NumberState.UNVERIFIED
@@ -60,13 +63,16 @@ _PORTFOLIO_TIERS = {limit: tier for tier, limit in lifecycle.PORTFOLIO_LIMIT.ite
 
 
 class GraphUpstream:
+    """Each operation calls Graph first, with no transaction open, then records the outcome."""
+
     name = "graph"
 
-    def __init__(self, settings: Settings, *, clock: Clock, **client_options: Any) -> None:
+    def __init__(self, settings: Settings, store: Store, *, clock: Clock, **client_options: Any) -> None:
         assert settings.graph_base_url and settings.graph_token  # Settings.validate guarantees both
+        self._store = store
         self._clock = clock
         self._pin_key = settings.graph_token.encode()
-        self._graph = CloudAPI(
+        self._graph = AsyncCloudAPI(
             settings.graph_token,
             base_url=settings.graph_base_url,
             timeout=TIMEOUT_SECONDS,
@@ -74,17 +80,38 @@ class GraphUpstream:
             **client_options,
         )
 
-    def close(self) -> None:
-        self._graph.close()
+    async def close(self) -> None:
+        await self._graph.close()
 
-    def create_number(
-        self, uow: UnitOfWork, waba: Waba, phone: ParsedPhone, verified_name: str
+    async def onboard(
+        self, waba: Waba, phone: ParsedPhone, verified_name: str, channel: str, language: str
     ) -> PhoneNumber:
+        number = await self.create_number(waba, phone, verified_name)
+        await self.request_code(number, channel, language)
+        return number
+
+    async def create_number(self, waba: Waba, phone: ParsedPhone, verified_name: str) -> PhoneNumber:
+        """Create the number on Graph and record it. A number a failed earlier attempt left behind (on
+        Graph, or in our store, unverified, in this WABA) is adopted rather than refused as a duplicate,
+        so a retried add converges instead of answering "already exists" for ever."""
+        async with UnitOfWork(self._store) as uow:
+            ours = await uow.numbers.locate(e164=phone.e164)
+        if ours is not None:
+            number, _ = ours
+            if number.waba_id == waba.id and not lifecycle.is_code_verified(number.state):
+                return number
+            raise DomainError(Reason.NUMBER_EXISTS, "phone number already exists")
         national = phone.digits[len(phone.dial_code) :]
-        with translated("create_number", missing=Reason.WABA_NOT_FOUND):
-            number_id = self._graph.create_phone_number(
-                phone.dial_code, national, verified_name, waba_id=str(waba.id)
-            )
+        try:
+            with translated("create_number", missing=Reason.WABA_NOT_FOUND):
+                number_id = await self._graph.create_phone_number(
+                    phone.dial_code, national, verified_name, waba_id=str(waba.id)
+                )
+        except DomainError as error:
+            found = await self._find_on_graph(waba, phone) if error.reason is Reason.NUMBER_EXISTS else None
+            if found is None:
+                raise
+            number_id = found
         number = PhoneNumber(
             id=int(number_id),
             waba_id=waba.id,
@@ -92,54 +119,94 @@ class GraphUpstream:
             country_code=phone.country_code,
             dial_code=phone.dial_code,
             verified_name=verified_name,
+            display=phone.display,
         )
-        return uow.numbers.add(number, self._clock.now())
+        async with UnitOfWork(self._store, write=True) as uow:
+            await uow.numbers.add(number, self._clock.now())
+            await uow.commit()
+        return number
 
-    def request_code(self, uow: UnitOfWork, number: PhoneNumber, channel: str, language: str) -> None:
-        with translated("request_code"):
-            self._graph.request_verification_code(channel, language, phone_number_id=str(number.id))
-
-    def verify_code(self, uow: UnitOfWork, number: PhoneNumber, code: str) -> DomainError | None:
-        try:
-            self._graph.verify_code(code, phone_number_id=str(number.id))
-        except WanumbersError as error:
-            failure = to_domain(error, "verify_code")
-            if failure.reason not in WRONG_CODE:
-                raise failure from None
-            number.verification_failures += 1  # committed by the caller, then reported
-            uow.numbers.save(number)
-            return failure
-        if not lifecycle.is_code_verified(number.state):
-            number.state = lifecycle.transition(number.state, Event.VERIFY_CODE)
-        uow.numbers.save(number)
+    async def _find_on_graph(self, waba: Waba, phone: ParsedPhone) -> str | None:
+        """The id Graph gave ``phone`` in ``waba``, if it holds it (an earlier create we did not record)."""
+        with translated("create_number", missing=Reason.WABA_NOT_FOUND):
+            async for node in self._graph.iter_phone_numbers(
+                fields=["id", "display_phone_number"], waba_id=str(waba.id)
+            ):
+                digits = "".join(ch for ch in node.display_phone_number or "" if ch.isdigit())
+                if digits == phone.digits:
+                    return node.id
         return None
 
-    def register(self, uow: UnitOfWork, number: PhoneNumber, pin: str | None) -> None:
+    async def request_code(self, number: PhoneNumber, channel: str, language: str) -> None:
+        with translated("request_code"):
+            await self._graph.request_verification_code(channel, language, phone_number_id=str(number.id))
+
+    async def verify_code(self, number: PhoneNumber, code: str) -> None:
+        try:
+            await self._graph.verify_code(code, phone_number_id=str(number.id))
+        except WanumbersError as error:
+            failure = to_domain(error, "verify_code")
+            if failure.reason in WRONG_CODE:
+                await self._record(number, _count_failure)
+            raise failure from None
+        await self._record(number, _mark_verified)
+
+    async def confirm(self, number: PhoneNumber, code: str) -> None:
+        await self.verify_code(number, code)
+        await self.register(number, None)
+
+    async def register(self, number: PhoneNumber, pin: str | None) -> None:
         with translated("register"):
-            self._graph.register(pin or self._pin_for(number), phone_number_id=str(number.id))
-        if not lifecycle.is_registered(number.state):
-            number.state = lifecycle.transition(number.state, Event.REGISTER)
-        number.last_onboarded_at = number.last_onboarded_at or self._clock.now()
-        uow.numbers.save(number)
+            await self._graph.register(pin or self._pin_for(number), phone_number_id=str(number.id))
+        now = self._clock.now()
 
-    def deregister(self, uow: UnitOfWork, number: PhoneNumber) -> None:
+        def registered(current: PhoneNumber) -> None:
+            if not lifecycle.is_registered(current.state):
+                current.state = lifecycle.transition(current.state, Event.REGISTER)
+            current.last_onboarded_at = current.last_onboarded_at or now
+
+        await self._record(number, registered)
+
+    async def deregister(self, number: PhoneNumber) -> None:
         with translated("deregister"):
-            self._graph.deregister(phone_number_id=str(number.id))
-        if lifecycle.is_registered(number.state):
-            number.state = lifecycle.transition(number.state, Event.DEREGISTER)
-        uow.numbers.save(number)
+            await self._graph.deregister(phone_number_id=str(number.id))
+        await self._record(number, _mark_deregistered)
 
-    def refresh(self, uow: UnitOfWork, number: PhoneNumber) -> PhoneNumber:
+    async def refresh(self, number: PhoneNumber) -> PhoneNumber:
         """The number as Graph reports it now, laid over our row (routing and profile stay ours)."""
         with translated("refresh"):
-            node = self._graph.get_phone_number_by_id(REFRESH_FIELDS, str(number.id))
+            node = await self._graph.get_phone_number_by_id(REFRESH_FIELDS, str(number.id))
         return merged(number, node)
+
+    async def _record(self, number: PhoneNumber, change: Callable[[PhoneNumber], None]) -> None:
+        """Apply what Graph just did to our row, in one short transaction."""
+        async with UnitOfWork(self._store, write=True) as uow:
+            current = await uow.numbers.get(number.id, for_update=True)
+            if current is None:
+                return
+            change(current)
+            await uow.numbers.save(current)
+            await uow.commit()
 
     def _pin_for(self, number: PhoneNumber) -> str:
         """Kaleyra's verify has no PIN, yet Graph's register needs one: derive a stable 6-digit PIN
         per number from our token, so a later re-register sends the same one. Never stored."""
         digest = hmac.new(self._pin_key, f"pin:{number.id}".encode(), hashlib.sha256).digest()
         return f"{int.from_bytes(digest[:8], 'big') % 1_000_000:06d}"
+
+
+def _count_failure(number: PhoneNumber) -> None:
+    number.verification_failures += 1
+
+
+def _mark_verified(number: PhoneNumber) -> None:
+    if not lifecycle.is_code_verified(number.state):
+        number.state = lifecycle.transition(number.state, Event.VERIFY_CODE)
+
+
+def _mark_deregistered(number: PhoneNumber) -> None:
+    if lifecycle.is_registered(number.state):
+        number.state = lifecycle.transition(number.state, Event.DEREGISTER)
 
 
 def merged(number: PhoneNumber, node: GraphNumber) -> PhoneNumber:

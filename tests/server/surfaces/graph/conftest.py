@@ -10,6 +10,7 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
+from tests._sync import sync
 from tests.conftest import Tenant, make_tenant
 from wanumbers.server.services import admin, sim
 from wanumbers.server.services.runtime import Runtime
@@ -48,7 +49,7 @@ class Graph:
         return number_id
 
     def last_code(self, e164: str) -> str:
-        return sim.outbox(self.rt, e164, 1)[0].code
+        return sync(sim.outbox(self.rt, e164, 1))[0].code
 
     def verify(self, number_id: str, e164: str) -> None:
         assert self.post(
@@ -67,7 +68,7 @@ class Graph:
 
 
 def graph_for(client: TestClient, rt: Runtime, tenant: Tenant) -> Graph:
-    return Graph(client, rt, tenant, admin.create_access_token(rt, tenant.sid))
+    return Graph(client, rt, tenant, sync(admin.create_access_token(rt, tenant.sid)))
 
 
 @pytest.fixture

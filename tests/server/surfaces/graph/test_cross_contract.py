@@ -6,8 +6,10 @@ from typing import Any
 
 import pytest
 
+from tests._sync import sync
 from tests.server.surfaces.graph.conftest import CC, PHONE, Graph, assert_graph_error
 from tests.server.surfaces.kaleyra.conftest import add_number, verify
+from wanumbers.server.services import sim
 
 E164 = f"+{CC}{PHONE}"
 SHARED = (
@@ -106,9 +108,7 @@ def test_graph_settings_show_in_bsp_health(graph: Graph) -> None:
 @pytest.mark.parametrize("route", ["graph.get_node", "*"])
 def test_injected_fault_is_131000(graph: Graph, route: str) -> None:
     number_id = graph.create()
-    with graph.rt.uow(write=True) as uow:
-        uow.sim.add_fault(route, "fail", 1, 0, graph.rt.clock.now())
-        uow.commit()
+    sync(sim.inject_fault(graph.rt, [route], route=route, mode="error"))
     response = graph.get(f"/{number_id}")
     error = assert_graph_error(response, 500, 131000)
     assert error["message"] == "(#131000) Something went wrong"
@@ -118,9 +118,7 @@ def test_injected_fault_is_131000(graph: Graph, route: str) -> None:
 
 def test_fault_on_one_route_leaves_others(graph: Graph) -> None:
     number_id = graph.create()
-    with graph.rt.uow(write=True) as uow:
-        uow.sim.add_fault("graph.request_code", "fail", 1, 0, graph.rt.clock.now())
-        uow.commit()
+    sync(sim.inject_fault(graph.rt, ["graph.request_code"], route="graph.request_code", mode="error"))
     assert graph.get(f"/{number_id}").status_code == 200
     response = graph.post(f"/{number_id}/request_code", {"code_method": "SMS", "language": "en_US"})
     assert_graph_error(response, 500, 131000)

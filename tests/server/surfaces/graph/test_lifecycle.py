@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 
+from tests._sync import sync
 from tests.server.surfaces.graph.conftest import CC, PHONE, Graph, assert_graph_error
 from wanumbers.server.domain import otp
-from wanumbers.server.services.runtime import CLOCK_OFFSET
+from wanumbers.server.services import sim
 
 E164 = f"+{CC}{PHONE}"
 REGISTER = {"messaging_product": "whatsapp", "pin": "123456"}
@@ -20,10 +21,7 @@ def _status(graph: Graph, number_id: str) -> Any:
 
 
 def _advance(graph: Graph, delta: timedelta) -> None:
-    with graph.rt.uow(write=True) as uow:
-        current = float(uow.sim.setting(CLOCK_OFFSET) or 0)
-        uow.sim.set_setting(CLOCK_OFFSET, str(current + delta.total_seconds()))
-        uow.commit()
+    sync(sim.advance_clock(graph.rt, int(delta.total_seconds())))
 
 
 # -- create ------------------------------------------------------------------------------------
@@ -57,7 +55,7 @@ def test_create_does_not_send_a_code(graph: Graph) -> None:
     from wanumbers.server.services import sim
 
     graph.create()
-    assert sim.outbox(graph.rt, E164) == []
+    assert sync(sim.outbox(graph.rt, E164)) == []
 
 
 def test_create_as_form_and_query(graph: Graph) -> None:
@@ -149,7 +147,7 @@ def test_request_code_channels(graph: Graph, method: str) -> None:
     number_id = graph.create()
     response = graph.post(f"/{number_id}/request_code", {"code_method": method, "language": "en"})
     assert response.json() == {"success": True}
-    assert sim.outbox(graph.rt, E164)[0].channel == method.upper()
+    assert sync(sim.outbox(graph.rt, E164))[0].channel == method.upper()
 
 
 def test_request_code_as_query_string_and_multipart(graph: Graph) -> None:
@@ -293,12 +291,16 @@ def test_weekly_register_limit_is_133016(graph: Graph) -> None:
 
 def test_weekly_deregister_limit_is_133016(graph: Graph) -> None:
     number_id = graph.onboard()
+
     # Ten deregistrations this week already (re-registering between them would spend the register
     # budget first, which the test above covers).
-    with graph.rt.uow(write=True) as uow:
-        for _ in range(10):
-            uow.registrations.record(int(number_id), "deregister", graph.rt.clock.now())
-        uow.commit()
+    async def deregistered_ten_times() -> None:
+        async with graph.rt.uow(write=True) as uow:
+            for _ in range(10):
+                await uow.registrations.record(int(number_id), "deregister", graph.rt.clock.now())
+            await uow.commit()
+
+    sync(deregistered_ten_times())
     error = assert_graph_error(graph.post(f"/{number_id}/deregister"), 400, 133016)
     assert error["message"] == "(#133016) Account register deregister rate limit exceeded"
     assert _status(graph, number_id)["status"] == "CONNECTED"

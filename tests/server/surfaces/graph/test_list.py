@@ -10,6 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from tests._sync import save, sync
 from tests.server.surfaces.graph.conftest import Graph, assert_graph_error
 from wanumbers.server.domain.lifecycle import AccountMode, MessagingTier
 from wanumbers.server.domain.records import PhoneNumber
@@ -26,23 +27,27 @@ def seed(rt: Runtime, waba_id: int, count: int, *, onboard_every: int = 0) -> li
     onboarded (the rest never were, so have no last_onboarded_time)."""
     base = rt.clock.now()
     made = []
-    with rt.uow(write=True) as uow:
-        for i in range(count):
-            number = PhoneNumber(
-                id=rt.ids.numeric(15),
-                waba_id=waba_id,
-                e164=f"+91{phone(i)}",
-                country_code="IN",
-                dial_code="91",
-                verified_name=f"Shop {i}",
-            )
-            uow.numbers.add(number, base + timedelta(seconds=i))
-            if onboard_every and i % onboard_every == 0:
-                # Onboarding order is the reverse of creation order, so the two sorts differ.
-                number.last_onboarded_at = base + timedelta(hours=1, seconds=count - i)
-                uow.numbers.save(number)
-            made.append(number)
-        uow.commit()
+
+    async def insert() -> None:
+        async with rt.uow(write=True) as uow:
+            for i in range(count):
+                number = PhoneNumber(
+                    id=rt.ids.numeric(15),
+                    waba_id=waba_id,
+                    e164=f"+91{phone(i)}",
+                    country_code="IN",
+                    dial_code="91",
+                    verified_name=f"Shop {i}",
+                )
+                await uow.numbers.add(number, base + timedelta(seconds=i))
+                if onboard_every and i % onboard_every == 0:
+                    # Onboarding order is the reverse of creation order, so the two sorts differ.
+                    number.last_onboarded_at = base + timedelta(hours=1, seconds=count - i)
+                    await uow.numbers.save(number)
+                made.append(number)
+            await uow.commit()
+
+    sync(insert())
     return made
 
 
@@ -166,11 +171,9 @@ def test_cursor_of_another_sort_is_refused(graph: Graph) -> None:
 
 
 def _mark(rt: Runtime, number: PhoneNumber, **changes: Any) -> None:
-    with rt.uow(write=True) as uow:
-        for key, value in changes.items():
-            setattr(number, key, value)
-        uow.numbers.save(number)
-        uow.commit()
+    for key, value in changes.items():
+        setattr(number, key, value)
+    sync(save(rt, number))
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
+from tests._sync import sync
 from tests.server.surfaces.graph.conftest import Graph, V, assert_graph_error
 from wanumbers.server.domain.node import FIELDS
 from wanumbers.server.services import admin
@@ -170,7 +171,7 @@ def test_invalid_token_is_190(graph: Graph, token: str) -> None:
 
 def test_revoked_token_is_190(graph: Graph) -> None:
     number_id = graph.create()
-    admin.revoke_secret(graph.rt, "access_token", graph.token)
+    sync(admin.revoke_secret(graph.rt, "access_token", graph.token))
     assert_graph_error(graph.get(f"/{number_id}"), 401, 190)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from tests._sync import sync
 from tests.conftest import Tenant
 from wanumbers.server.services import sim
 from wanumbers.server.services.runtime import Runtime
@@ -40,7 +41,7 @@ class Added:
     e164: str
 
     def otp(self, runtime: Runtime) -> str:
-        return sim.outbox(runtime, self.e164)[0].code
+        return sync(sim.outbox(runtime, self.e164))[0].code
 
 
 def add_number(client: TestClient, tenant: Tenant, **overrides: Any) -> Added:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
+from tests._sync import sync
 from tests.conftest import Tenant
 from tests.server.surfaces.kaleyra.conftest import E164, add_payload, seed_body
 from wanumbers.server.services import sim
@@ -24,13 +25,13 @@ def test_add_creates_an_unverified_number_and_sends_an_sms_otp(
     body = response.json()
     assert body["code"] == "WA200" and body["message"] == "Request Processed Successfully"
     assert body["error"] == {} and body["data"].isdigit()
-    [delivery] = sim.outbox(runtime, E164)
+    [delivery] = sync(sim.outbox(runtime, E164))
     assert delivery.channel == "SMS" and len(delivery.code) == 6 and delivery.code.isdigit()
 
 
 def test_add_by_voice_sends_a_voice_otp(app_client: TestClient, tenant: Tenant, runtime: Runtime) -> None:
     post(app_client, tenant, add_payload(verification_type="VOICE"))
-    assert sim.outbox(runtime, E164)[0].channel == "VOICE"
+    assert sync(sim.outbox(runtime, E164))[0].channel == "VOICE"
 
 
 def test_wrong_api_key_gives_rbc001(app_client: TestClient, tenant: Tenant) -> None:
@@ -57,7 +58,7 @@ def test_waba_not_owned_gives_wa401(
     response = post(app_client, tenant, add_payload(), waba_id=waba_id)
     assert response.status_code == 401
     assert response.json() == seed_body("add", "Waba_id is not present")
-    assert sim.outbox(runtime) == []
+    assert sync(sim.outbox(runtime)) == []
 
 
 @pytest.mark.parametrize("body", [b"{not json", b"[]", b'"text"', b'{"phone_number": 9876543210}'])
@@ -131,7 +132,7 @@ def test_invalid_number_is_refused_and_nothing_is_sent(
         "data": [],
         "error": {"phone_number": "invalid phone number"},
     }
-    assert sim.outbox(runtime) == []
+    assert sync(sim.outbox(runtime)) == []
 
 
 def test_unknown_verification_type_is_refused(app_client: TestClient, tenant: Tenant) -> None:
@@ -143,10 +144,10 @@ def test_unknown_verification_type_is_refused(app_client: TestClient, tenant: Te
 def test_server_fault_gives_please_try_again_later(
     app_client: TestClient, tenant: Tenant, monkeypatch: pytest.MonkeyPatch, runtime: Runtime
 ) -> None:
-    def broken(*args: object, **kwargs: object) -> None:
+    async def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(runtime.upstream, "request_code", broken)
+    monkeypatch.setattr(runtime.upstream, "onboard", broken)
     response = post(app_client, tenant, add_payload())
     assert response.status_code == 500
     assert response.json() == seed_body("add", "Please try again later")

@@ -8,9 +8,11 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from tests._sync import save, stored_number, sync
 from tests.conftest import Tenant
 from tests.server.surfaces.kaleyra.conftest import FIXTURES, Added, seed_body, verify
 from wanumbers.server.domain.lifecycle import MessagingTier, NameStatus
+from wanumbers.server.services import admin
 from wanumbers.server.services.runtime import Runtime
 
 
@@ -23,9 +25,7 @@ def get(client: TestClient, tenant: Tenant, phone: str, version: str = "v2") -> 
 def seed_document(index: int, added: Added, tenant: Tenant, runtime: Runtime) -> dict[str, Any]:
     """Seed 000's sample ``index`` with its masked ids replaced by this number's real ones."""
     document: dict[str, Any] = json.loads((FIXTURES / "details.json").read_text())[index]
-    with runtime.uow() as uow:
-        account = uow.accounts.by_sid(tenant.sid)
-    assert account is not None
+    account = sync(admin.find_account(runtime, tenant.sid))
     ids = {
         "PHONE_NUMBER": added.id,
         "WABA": str(tenant.waba_id),
@@ -40,13 +40,10 @@ def seed_document(index: int, added: Added, tenant: Tenant, runtime: Runtime) ->
 
 def connect(client: TestClient, tenant: Tenant, added: Added, runtime: Runtime, **state: Any) -> None:
     assert verify(client, tenant, added, added.otp(runtime)).status_code == 200
-    with runtime.uow(write=True) as uow:
-        number = uow.numbers.get(int(added.id))
-        assert number is not None
-        for name, value in state.items():
-            setattr(number, name, value)
-        uow.numbers.save(number)
-        uow.commit()
+    number = stored_number(runtime, added.id)
+    for name, value in state.items():
+        setattr(number, name, value)
+    sync(save(runtime, number))
 
 
 def test_v2_sample_document_is_reproduced(

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from tests._sync import stored_number
 from tests.conftest import Tenant, make_tenant
 from tests.server.surfaces.kaleyra.conftest import Added, add_number, seed_body
 from wanumbers.server.services.runtime import Runtime
@@ -19,10 +20,7 @@ def put(client: TestClient, tenant: Tenant, payload: Any, waba_id: int | None = 
 
 
 def stored(runtime: Runtime, added: Added) -> Any:
-    with runtime.uow() as uow:
-        number = uow.numbers.get(int(added.id))
-    assert number is not None
-    return number
+    return stored_number(runtime, added.id)
 
 
 def test_update_writes_profile_and_routing(

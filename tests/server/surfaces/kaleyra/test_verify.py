@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from starlette.testclient import TestClient
 
+from tests._sync import sync
 from tests.conftest import Tenant
 from tests.server.surfaces.kaleyra.conftest import Added, add_payload, seed_body, verify
-from wanumbers.server.services.runtime import CLOCK_OFFSET, Runtime
+from wanumbers.server.services import sim
+from wanumbers.server.services.runtime import Runtime
 
 
 def details(client: TestClient, tenant: Tenant, added: Added) -> dict[str, object]:
@@ -152,9 +152,7 @@ def test_expired_otp_is_refused(
     app_client: TestClient, tenant: Tenant, added: Added, runtime: Runtime
 ) -> None:
     otp = added.otp(runtime)
-    with runtime.uow(write=True) as uow:
-        uow.sim.set_setting(CLOCK_OFFSET, str(timedelta(minutes=11).total_seconds()))
-        uow.commit()
+    sync(sim.advance_clock(runtime, 11 * 60))
     response = verify(app_client, tenant, added, otp)
     assert response.status_code == 400
     assert response.json()["message"] == "OTP has expired, please request a new OTP"

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
+from tests._sync import sync
 from tests.conftest import Tenant
 from tests.server.surfaces.kaleyra.conftest import Added, add_number, verify
 from wanumbers.server.services import admin
@@ -16,7 +17,7 @@ from wanumbers.server.services.runtime import Runtime
 
 @pytest.fixture
 def admin_headers(runtime: Runtime) -> dict[str, str]:
-    return {"Authorization": f"Bearer {admin.create_admin_token(runtime)}"}
+    return {"Authorization": f"Bearer {sync(admin.create_admin_token(runtime))}"}
 
 
 @pytest.fixture

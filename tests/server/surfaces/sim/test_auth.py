@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from starlette.testclient import TestClient
 
+from tests._sync import sync
 from tests.conftest import Tenant
 from wanumbers.server.services import admin
 from wanumbers.server.services.runtime import Runtime
@@ -25,7 +26,7 @@ def test_requests_without_a_live_admin_token_are_refused(
 def test_an_api_key_or_access_token_is_not_an_admin_token(
     app_client: TestClient, tenant: Tenant, runtime: Runtime
 ) -> None:
-    access_token = admin.create_access_token(runtime, tenant.sid)
+    access_token = sync(admin.create_access_token(runtime, tenant.sid))
 
     for secret in (tenant.api_key, access_token):
         response = app_client.post("/sim/reset", headers={"Authorization": f"Bearer {secret}"})
@@ -33,11 +34,11 @@ def test_an_api_key_or_access_token_is_not_an_admin_token(
 
 
 def test_a_revoked_admin_token_stops_working(app_client: TestClient, runtime: Runtime) -> None:
-    token = admin.create_admin_token(runtime)
+    token = sync(admin.create_admin_token(runtime))
     headers = {"Authorization": f"Bearer {token}"}
     assert app_client.get("/sim/clock", headers=headers).status_code == 200
 
-    admin.revoke_secret(runtime, "admin", token)
+    sync(admin.revoke_secret(runtime, "admin", token))
 
     assert app_client.get("/sim/clock", headers=headers).status_code == 401
 

@@ -5,89 +5,102 @@ Every page is at most two index range scans from the cursor's key, so page 40,00
 costs. ``last_onboarded_at`` is NULL until a number is registered, and NULLs sort differently on SQLite
 and PostgreSQL, so the order is built from two segments that behave the same on both: onboarded rows by
 ``(key, id)``, then never-onboarded rows by ``id``, each scanned on the index.
+
+A page's statement depends on its shape (sort, segment, bound, filters), not on its values; each shape
+is written once and kept (``_statement``), so no request builds SQL.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
-
-from sqlalchemy import ColumnElement, Connection, Select, literal, not_, select, tuple_
+from functools import lru_cache
+from typing import Any
 
 from wanumbers.server.domain.listing import Cursor, Filter, Sort
 from wanumbers.server.domain.records import PhoneNumber
-from wanumbers.server.storage.models import phone_numbers
-from wanumbers.server.storage.repositories.numbers import to_number
+from wanumbers.server.storage.repositories.numbers import NUMBER_COLUMNS, to_number
+from wanumbers.server.storage.sql import SQL, Session
 
-_t = phone_numbers.c
 _FILTER_COLUMNS = {
-    "account_mode": _t.account_mode,
-    "messaging_limit_tier": _t.tier,
-    "is_official_business_account": _t.is_official_business_account,
+    "account_mode": "n.account_mode",
+    "messaging_limit_tier": "n.tier",
+    "is_official_business_account": "n.is_official_business_account",
 }
+# (field, negated, number of values): what a filter contributes to a statement's shape
+FilterShape = tuple[str, bool, int]
 
 
-def _filter(item: Filter) -> ColumnElement[bool]:
-    column = _FILTER_COLUMNS[item.field]
-    values: list[object] = list(item.values)
-    if item.field == "is_official_business_account":
-        values = [value == "true" for value in item.values]
-    condition = column.in_(values)
-    return not_(condition) if item.negated else condition
+@lru_cache(maxsize=512)
+def _statement(
+    by_onboarding: bool,
+    keyed: bool,
+    bounded: bool,
+    descending: bool,
+    filters: tuple[FilterShape, ...],
+) -> SQL:
+    key = "n.last_onboarded_at" if by_onboarding else "n.created_at"
+    where = ["n.waba_id = :waba_id"]
+    for i, (field, negated, count) in enumerate(filters):
+        values = ", ".join(f":f{i}_{j}" for j in range(count))
+        condition = f"{_FILTER_COLUMNS[field]} IN ({values})"
+        where.append(f"NOT ({condition})" if negated else condition)
+    past = "<" if descending else ">"
+    if keyed:
+        if by_onboarding:
+            where.append(f"{key} IS NOT NULL")
+        if bounded:  # a row-value comparison: both backends make it one index range condition
+            where.append(f"({key}, n.id) {past} (:bound_key, :bound_id)")
+        order = (key, "n.id")
+    else:
+        where.append(f"{key} IS NULL")
+        if bounded:
+            where.append(f"n.id {past} :bound_id")
+        # Ordering by the all-NULL key too is a no-op on the rows but lets PostgreSQL see that the index
+        # already yields this order (IS NULL does not make a column constant to its planner).
+        order = (key, "n.id")
+    direction = " DESC" if descending else " ASC"
+    return SQL(
+        f"SELECT {NUMBER_COLUMNS} FROM phone_numbers n WHERE {' AND '.join(where)} "
+        f"ORDER BY {', '.join(column + direction for column in order)} LIMIT :limit"
+    )
 
 
 class _Scan:
     """One walk through the sort order, forwards or backwards, from just past ``start``."""
 
     def __init__(self, waba_id: int, sort: Sort, filters: Sequence[Filter], backwards: bool) -> None:
-        self.key = _t.last_onboarded_at if sort.by_onboarding else _t.created_at
-        self.nullable = sort.by_onboarding
+        self.by_onboarding = sort.by_onboarding
         self.descending = sort.descending != backwards
         self.backwards = backwards
-        self.where = [_t.waba_id == waba_id, *(_filter(item) for item in filters)]
+        self.shapes = tuple((item.field, item.negated, len(item.values)) for item in filters)
+        self.params: dict[str, Any] = {"waba_id": waba_id}
+        for i, item in enumerate(filters):
+            for j, value in enumerate(item.values):
+                stored = value == "true" if item.field == "is_official_business_account" else value
+                self.params[f"f{i}_{j}"] = stored
 
     def segments(self, start: Cursor | None) -> list[tuple[bool, Cursor | None]]:
         """(keyed segment?, bound) in walk order; only the segment holding ``start`` is bounded."""
-        order = [True, False] if self.nullable else [True]
+        order = [True, False] if self.by_onboarding else [True]
         if self.backwards:
             order.reverse()
         if start is None:
             return [(keyed, None) for keyed in order]
-        at = order.index(start.key is not None or not self.nullable)
+        at = order.index(start.key is not None or not self.by_onboarding)
         return [(keyed, start if i == at else None) for i, keyed in enumerate(order) if i >= at]
 
-    def query(self, keyed: bool, bound: Cursor | None, limit: int) -> Select[tuple[object, ...]]:
-        query = select(phone_numbers).where(*self.where).limit(limit)
-        if keyed:
-            columns: tuple[ColumnElement[object], ...] = (self.key, _t.id)
-            if self.nullable:
-                query = query.where(self.key.is_not(None))
-            if bound is not None:
-                query = query.where(self._past(columns, (bound.key, bound.id)))
-            order = columns
-        else:
-            columns = (_t.id,)
-            query = query.where(self.key.is_(None))
-            if bound is not None:
-                query = query.where(self._past(columns, (bound.id,)))
-            # Ordering by the all-NULL key too is a no-op on the rows but lets PostgreSQL see that the
-            # index already yields this order (IS NULL does not make a column constant to its planner).
-            order = (self.key, _t.id)
-        return query.order_by(*(c.desc() if self.descending else c.asc() for c in order))
-
-    def _past(
-        self, columns: tuple[ColumnElement[object], ...], values: tuple[datetime | int | None, ...]
-    ) -> ColumnElement[bool]:
-        bound = [literal(value, column.type) for column, value in zip(columns, values, strict=True)]
-        if len(columns) == 1:
-            return columns[0] < bound[0] if self.descending else columns[0] > bound[0]
-        # Row-value comparison: both backends turn it into one index range condition.
-        left, right = tuple_(*columns), tuple_(*bound)
-        return left < right if self.descending else left > right
+    def query(self, keyed: bool, bound: Cursor | None, limit: int) -> tuple[SQL, dict[str, Any]]:
+        sql = _statement(self.by_onboarding, keyed, bound is not None, self.descending, self.shapes)
+        params = {**self.params, "limit": limit}
+        if bound is not None:
+            params["bound_id"] = bound.id
+            if keyed:
+                params["bound_key"] = bound.key
+        return sql, params
 
 
-def walk(
-    connection: Connection,
+async def walk(
+    session: Session,
     waba_id: int,
     sort: Sort,
     filters: Sequence[Filter],
@@ -100,8 +113,8 @@ def walk(
     scan = _Scan(waba_id, sort, filters, backwards)
     found: list[PhoneNumber] = []
     for keyed, bound in scan.segments(start):
-        rows = connection.execute(scan.query(keyed, bound, limit - len(found)))
-        found += [to_number(row._mapping) for row in rows]
+        sql, params = scan.query(keyed, bound, limit - len(found))
+        found += [to_number(row) for row in await session.fetch(sql, params)]
         if len(found) >= limit:
             break
     return found

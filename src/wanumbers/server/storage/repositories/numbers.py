@@ -1,13 +1,9 @@
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, Row, exists, insert, select, update
-from sqlalchemy.exc import IntegrityError
-
-from wanumbers.server.domain.clock import utc
 from wanumbers.server.domain.errors import DomainError, Reason
 from wanumbers.server.domain.lifecycle import (
     AccountMode,
@@ -19,6 +15,7 @@ from wanumbers.server.domain.lifecycle import (
 )
 from wanumbers.server.domain.listing import Cursor, Filter, Sort
 from wanumbers.server.domain.records import (
+    Account,
     Automation,
     BusinessProfile,
     Command,
@@ -26,8 +23,9 @@ from wanumbers.server.domain.records import (
     Routing,
     Waba,
 )
-from wanumbers.server.storage.models import phone_numbers, wabas
+from wanumbers.server.storage.repositories.accounts import ACCOUNT_COLUMNS, to_account
 from wanumbers.server.storage.repositories.wabas import to_waba
+from wanumbers.server.storage.sql import SQL, Row, Session, from_json, maybe_timestamp, timestamp, to_json
 
 _PROFILE = (
     "about",
@@ -38,11 +36,19 @@ _PROFILE = (
     "websites",
     "profile_picture_url",
 )
-_WABA = "waba__"  # label prefix for the joined WABA's columns
 _ROUTING = ("incoming_url", "callback_profile_id", "outgoing_callback_profile_id")
+_JSON = ("websites", "prompts", "commands")
+
+# Plain dict lookups: calling an Enum class to convert a value costs ~0.5 µs each on the hot path.
+_STATES = {member.value: member for member in NumberState}
+_NAMES = {member.value: member for member in NameStatus}
+_QUALITIES = {member.value: member for member in Quality}
+_THROUGHPUTS = {member.value: member for member in Throughput}
+_TIERS = {member.value: member for member in MessagingTier}
+_MODES = {member.value: member for member in AccountMode}
 
 
-def to_number(m: Mapping[Any, Any]) -> PhoneNumber:
+def to_number(m: Row) -> PhoneNumber:
     return PhoneNumber(
         id=m["id"],
         waba_id=m["waba_id"],
@@ -50,32 +56,40 @@ def to_number(m: Mapping[Any, Any]) -> PhoneNumber:
         country_code=m["country_code"],
         dial_code=m["dial_code"],
         verified_name=m["verified_name"],
-        state=NumberState(m["state"]),
-        name_status=NameStatus(m["name_status"]),
-        quality=Quality(m["quality"]),
-        throughput=Throughput(m["throughput"]),
-        tier=MessagingTier(m["tier"]),
-        account_mode=AccountMode(m["account_mode"]),
-        sip_enabled=m["sip_enabled"],
-        sip_server_configured=m["sip_server_configured"],
-        is_official_business_account=m["is_official_business_account"],
+        state=_STATES[m["state"]],
+        name_status=_NAMES[m["name_status"]],
+        quality=_QUALITIES[m["quality"]],
+        throughput=_THROUGHPUTS[m["throughput"]],
+        tier=_TIERS[m["tier"]],
+        account_mode=_MODES[m["account_mode"]],
+        sip_enabled=bool(m["sip_enabled"]),
+        sip_server_configured=bool(m["sip_server_configured"]),
+        is_official_business_account=bool(m["is_official_business_account"]),
         pin_digest=m["pin_digest"],
         verification_failures=m["verification_failures"],
-        profile=BusinessProfile(**{key: m[key] for key in _PROFILE}),
+        profile=BusinessProfile(
+            about=m["about"],
+            address=m["address"],
+            description=m["description"],
+            email=m["email"],
+            vertical=m["vertical"],
+            websites=list(from_json(m["websites"]) or []),
+            profile_picture_url=m["profile_picture_url"],
+        ),
         routing=Routing(**{key: m[key] for key in _ROUTING}),
         automation=Automation(
-            enable_welcome_message=m["enable_welcome_message"],
-            prompts=list(m["prompts"] or []),
-            commands=[Command(**command) for command in m["commands"] or []],
+            enable_welcome_message=bool(m["enable_welcome_message"]),
+            prompts=list(from_json(m["prompts"]) or []),
+            commands=[Command(**command) for command in from_json(m["commands"]) or []],
         ),
-        created_at=utc(m["created_at"]),
-        last_onboarded_at=utc(m["last_onboarded_at"]) if m["last_onboarded_at"] else None,
+        created_at=timestamp(m["created_at"]),
+        last_onboarded_at=maybe_timestamp(m["last_onboarded_at"]),
         display=m["display"] or "",
     )
 
 
 def to_values(number: PhoneNumber) -> dict[str, Any]:
-    """Everything but the identity columns, as stored."""
+    """Everything but the identity columns, as Python values (JSON columns as lists)."""
     profile, routing, automation = number.profile, number.routing, number.automation
     return {
         "verified_name": number.verified_name,
@@ -103,11 +117,92 @@ def to_values(number: PhoneNumber) -> dict[str, Any]:
     }
 
 
-class NumberRepository:
-    def __init__(self, connection: Connection) -> None:
-        self._c = connection
+def _stored(values: dict[str, Any]) -> dict[str, Any]:
+    for key in _JSON:
+        values[key] = to_json(values[key])
+    return values
 
-    def add(self, number: PhoneNumber, now: datetime) -> PhoneNumber:
+
+_MUTABLE = tuple(
+    to_values(PhoneNumber(id=0, waba_id=0, e164="", country_code="", dial_code="", verified_name=""))
+)
+_IDENTITY = ("id", "waba_id", "e164", "country_code", "dial_code", "created_at")
+NUMBER_COLUMNS = ", ".join(f"n.{name}" for name in (*_IDENTITY, *_MUTABLE))
+_WABA = "waba__"  # label prefix for a joined WABA's columns
+_WABA_COLUMNS = ", ".join(
+    f"w.{name} AS {_WABA}{name}" for name in ("id", "account_id", "api_version", "restricted")
+)
+_WITH_WABA = f"SELECT {NUMBER_COLUMNS}, {_WABA_COLUMNS} FROM phone_numbers n JOIN wabas w ON w.id = n.waba_id"
+
+_ADD = SQL(
+    f"""INSERT INTO phone_numbers ({", ".join((*_IDENTITY, *_MUTABLE))})
+    VALUES ({", ".join(":" + name for name in (*_IDENTITY, *_MUTABLE))})
+    ON CONFLICT (e164) DO NOTHING RETURNING id"""
+)
+_SAVE = SQL(f"UPDATE phone_numbers SET {', '.join(f'{name} = :{name}' for name in _MUTABLE)} WHERE id = :id")
+_TAKEN = SQL("SELECT 1 FROM phone_numbers WHERE e164 = :e164")
+_GET = SQL(f"SELECT {NUMBER_COLUMNS} FROM phone_numbers n WHERE n.id = :id")
+_GET_LOCKED = SQL(f"SELECT {NUMBER_COLUMNS} FROM phone_numbers n WHERE n.id = :id", lock=True)
+_OWNED_BY_ID = f"{_WITH_WABA} WHERE w.account_id = :account_id AND n.id = :id"
+_OWNED_BY_E164 = f"{_WITH_WABA} WHERE w.account_id = :account_id AND n.e164 = :e164"
+_OWNED = {
+    ("id", False): SQL(_OWNED_BY_ID),
+    ("id", True): SQL(_OWNED_BY_ID, lock=True),
+    ("e164", False): SQL(_OWNED_BY_E164),
+    ("e164", True): SQL(_OWNED_BY_E164, lock=True),
+}
+_LOCATE = {
+    ("id", False): SQL(f"{_WITH_WABA} WHERE n.id = :value"),
+    ("id", True): SQL(f"{_WITH_WABA} WHERE n.id = :value", lock=True),
+    ("e164", False): SQL(f"{_WITH_WABA} WHERE n.e164 = :value"),
+    ("e164", True): SQL(f"{_WITH_WABA} WHERE n.e164 = :value", lock=True),
+}
+
+# The two hottest reads, one statement each: the credential's account and, if that account owns it, the
+# number with its WABA. ``faults_armed`` rides along so the fault gate costs no statement of its own.
+_CREDENTIAL_AND = f"""
+SELECT {ACCOUNT_COLUMNS}, {NUMBER_COLUMNS.replace("n.id", "n.id AS number_id", 1)}, {_WABA_COLUMNS},
+       EXISTS (SELECT 1 FROM faults f WHERE f.remaining > 0) AS faults_armed
+FROM credentials c
+JOIN accounts a ON a.id = c.account_id
+LEFT JOIN phone_numbers n ON n.{{key}} = :value
+LEFT JOIN wabas w ON w.id = n.waba_id AND w.account_id = a.id
+WHERE c.digest = :digest AND c.kind = :kind AND c.revoked_at IS NULL
+"""
+_CREDENTIAL_AND_E164 = SQL(_CREDENTIAL_AND.format(key="e164"))
+_CREDENTIAL_AND_ID = SQL(_CREDENTIAL_AND.format(key="id"))
+
+
+class _NumberRow:
+    """A joined row read as a number row: ``id`` is the number's (the account's is ``id`` too)."""
+
+    __slots__ = ("_row",)
+
+    def __init__(self, row: Row) -> None:
+        self._row = row
+
+    def __getitem__(self, key: str) -> Any:
+        return self._row["number_id" if key == "id" else key]
+
+
+class CredentialView:
+    """What one credential sees of one number: its account, and the number with its WABA if owned."""
+
+    __slots__ = ("account", "faults_armed", "owned")
+
+    def __init__(self, row: Row) -> None:
+        self.account: Account = to_account(row)
+        self.faults_armed = bool(row["faults_armed"])
+        self.owned: tuple[PhoneNumber, Waba] | None = None
+        if row[_WABA + "id"] is not None:  # no such number, or another account's: the caller cannot tell
+            self.owned = to_number(_NumberRow(row)), to_waba(row, _WABA)
+
+
+class NumberRepository:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    async def add(self, number: PhoneNumber, now: datetime) -> PhoneNumber:
         """Insert; the unique index on ``e164`` decides races, so two concurrent adds of one number
         give exactly one success."""
         number.created_at = now
@@ -118,33 +213,23 @@ class NumberRepository:
             "country_code": number.country_code,
             "dial_code": number.dial_code,
             "created_at": now,
-            **to_values(number),
+            **_stored(to_values(number)),
         }
-        try:
-            with self._c.begin_nested():
-                self._c.execute(insert(phone_numbers).values(values))
-        except IntegrityError as exc:
-            if self.e164_taken(number.e164):
-                raise DomainError(Reason.NUMBER_EXISTS, "phone number already exists") from exc
-            raise
+        if await self._s.fetchval(_ADD, values) is None:
+            raise DomainError(Reason.NUMBER_EXISTS, "phone number already exists")
         return number
 
-    def save(self, number: PhoneNumber) -> None:
-        self._c.execute(
-            update(phone_numbers).where(phone_numbers.c.id == number.id).values(to_values(number))
-        )
+    async def save(self, number: PhoneNumber) -> None:
+        await self._s.execute(_SAVE, {"id": number.id, **_stored(to_values(number))})
 
-    def e164_taken(self, e164: str) -> bool:
-        return bool(self._c.execute(select(exists().where(phone_numbers.c.e164 == e164))).scalar())
+    async def e164_taken(self, e164: str) -> bool:
+        return await self._s.fetchrow(_TAKEN, {"e164": e164}) is not None
 
-    def get(self, number_id: int, *, for_update: bool = False) -> PhoneNumber | None:
-        query = select(phone_numbers).where(phone_numbers.c.id == number_id)
-        if for_update:
-            query = query.with_for_update()
-        row = self._c.execute(query).first()
-        return to_number(row._mapping) if row else None
+    async def get(self, number_id: int, *, for_update: bool = False) -> PhoneNumber | None:
+        row = await self._s.fetchrow(_GET_LOCKED if for_update else _GET, {"id": number_id})
+        return to_number(row) if row else None
 
-    def walk(
+    async def walk(
         self,
         waba_id: int,
         sort: Sort,
@@ -157,9 +242,11 @@ class NumberRepository:
         """Keyset paging (see ``number_pages``): up to ``limit`` numbers just past ``start``."""
         from wanumbers.server.storage.repositories import number_pages  # it builds on this module
 
-        return number_pages.walk(self._c, waba_id, sort, filters, start, backwards=backwards, limit=limit)
+        return await number_pages.walk(
+            self._s, waba_id, sort, filters, start, backwards=backwards, limit=limit
+        )
 
-    def owned_by(
+    async def owned_by(
         self,
         account_id: int,
         *,
@@ -168,42 +255,32 @@ class NumberRepository:
         for_update: bool = False,
     ) -> tuple[PhoneNumber, Waba] | None:
         """The number (by id or E.164) with its WABA, if ``account_id`` owns it."""
-        query = (
-            select(phone_numbers, *[column.label(_WABA + column.name) for column in wabas.c])
-            .join(wabas, wabas.c.id == phone_numbers.c.waba_id)
-            .where(wabas.c.account_id == account_id)
-        )
+        params: dict[str, Any] = {"account_id": account_id}
         if number_id is not None:
-            query = query.where(phone_numbers.c.id == number_id)
-        if e164 is not None:
-            query = query.where(phone_numbers.c.e164 == e164)
-        if for_update:
-            query = query.with_for_update()
-        row = self._c.execute(query).first()
-        return _number_and_waba(row) if row else None
+            sql, params["id"] = _OWNED["id", for_update], number_id
+        else:
+            sql, params["e164"] = _OWNED["e164", for_update], e164
+        row = await self._s.fetchrow(sql, params)
+        return (to_number(row), to_waba(row, _WABA)) if row else None
 
-    def locate(
+    async def locate(
         self, *, number_id: int | None = None, e164: str | None = None, for_update: bool = False
     ) -> tuple[PhoneNumber, Waba] | None:
         """The number by id, else by E.164, whoever owns it: the control plane acts as Meta, not as
         an account."""
-        for column, value in ((phone_numbers.c.id, number_id), (phone_numbers.c.e164, e164)):
+        for key, value in (("id", number_id), ("e164", e164)):
             if value is None:
                 continue
-            query = (
-                select(phone_numbers, *[c.label(_WABA + c.name) for c in wabas.c])
-                .join(wabas, wabas.c.id == phone_numbers.c.waba_id)
-                .where(column == value)
-            )
-            if for_update:
-                query = query.with_for_update()
-            row = self._c.execute(query).first()
+            row = await self._s.fetchrow(_LOCATE[key, for_update], {"value": value})
             if row is not None:
-                return _number_and_waba(row)
+                return to_number(row), to_waba(row, _WABA)
         return None
 
-
-def _number_and_waba(row: Row[tuple[object, ...]]) -> tuple[PhoneNumber, Waba]:
-    m = row._mapping
-    waba = {key[len(_WABA) :]: m[key] for key in m if isinstance(key, str) and key.startswith(_WABA)}
-    return to_number(m), to_waba(waba)
+    async def seen_by_credential(
+        self, digest: str, kind: str, *, e164: str | None = None, number_id: int | None = None
+    ) -> CredentialView | None:
+        """The live credential's account and, if it owns the number (by E.164 or id), the number;
+        ``None`` when the credential is unknown or revoked. One statement."""
+        sql, value = (_CREDENTIAL_AND_E164, e164) if e164 is not None else (_CREDENTIAL_AND_ID, number_id)
+        row = await self._s.fetchrow(sql, {"digest": digest, "kind": kind, "value": value})
+        return CredentialView(row) if row else None

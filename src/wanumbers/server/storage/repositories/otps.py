@@ -2,110 +2,115 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, insert, select, update
-
-from wanumbers.server.domain.clock import utc
 from wanumbers.server.domain.records import Delivery, OtpCode
-from wanumbers.server.storage.models import otp_codes, outbox
+from wanumbers.server.storage.sql import SQL, Session, timestamp
+
+_RETIRE = SQL("UPDATE otp_codes SET spent = :spent WHERE phone_number_id = :number_id AND spent = :live")
+_ISSUE = SQL(
+    """INSERT INTO otp_codes
+        (phone_number_id, digest, channel, language, issued_at, expires_at, attempts, spent)
+    VALUES (:number_id, :digest, :channel, :language, :issued_at, :expires_at, 0, :spent) RETURNING id"""
+)
+_CURRENT = SQL(
+    """SELECT id, phone_number_id, digest, channel, language, issued_at, expires_at, attempts, spent
+    FROM otp_codes WHERE phone_number_id = :number_id ORDER BY id DESC LIMIT 1"""
+)
+_ISSUED_SINCE = SQL(
+    """SELECT issued_at FROM otp_codes WHERE phone_number_id = :number_id AND issued_at >= :since
+    ORDER BY issued_at"""
+)
+_ATTEMPT = SQL("UPDATE otp_codes SET attempts = attempts + 1 WHERE id = :id")
+_SPEND = SQL("UPDATE otp_codes SET spent = :spent WHERE id = :id AND spent = :live")
 
 
 class OtpRepository:
-    def __init__(self, connection: Connection) -> None:
-        self._c = connection
+    def __init__(self, session: Session) -> None:
+        self._s = session
 
-    def issue(self, otp: OtpCode) -> OtpCode:
+    async def issue(self, otp: OtpCode) -> OtpCode:
         """Store a new code; any older live code of the number stops working."""
-        self._c.execute(
-            update(otp_codes)
-            .where(otp_codes.c.phone_number_id == otp.phone_number_id, otp_codes.c.spent.is_(False))
-            .values(spent=True)
+        await self._s.execute(_RETIRE, {"number_id": otp.phone_number_id, "spent": True, "live": False})
+        otp.id = await self._s.fetchval(
+            _ISSUE,
+            {
+                "number_id": otp.phone_number_id,
+                "digest": otp.digest,
+                "channel": otp.channel,
+                "language": otp.language,
+                "issued_at": otp.issued_at,
+                "expires_at": otp.expires_at,
+                "spent": False,
+            },
         )
-        otp.id = self._c.execute(
-            insert(otp_codes).values(
-                phone_number_id=otp.phone_number_id,
-                digest=otp.digest,
-                channel=otp.channel,
-                language=otp.language,
-                issued_at=otp.issued_at,
-                expires_at=otp.expires_at,
-                attempts=0,
-                spent=False,
-            )
-        ).inserted_primary_key[0]  # type: ignore[index]
         return otp
 
-    def current(self, phone_number_id: int) -> OtpCode | None:
-        query = (
-            select(otp_codes)
-            .where(otp_codes.c.phone_number_id == phone_number_id)
-            .order_by(otp_codes.c.id.desc())
-            .limit(1)
-        )
-        row = self._c.execute(query).first()
+    async def current(self, phone_number_id: int) -> OtpCode | None:
+        row = await self._s.fetchrow(_CURRENT, {"number_id": phone_number_id})
         if row is None:
             return None
-        m = row._mapping
         return OtpCode(
-            id=m["id"],
-            phone_number_id=m["phone_number_id"],
-            digest=m["digest"],
-            channel=m["channel"],
-            language=m["language"],
-            issued_at=utc(m["issued_at"]),
-            expires_at=utc(m["expires_at"]),
-            attempts=m["attempts"],
-            spent=m["spent"],
+            id=row["id"],
+            phone_number_id=row["phone_number_id"],
+            digest=row["digest"],
+            channel=row["channel"],
+            language=row["language"],
+            issued_at=timestamp(row["issued_at"]),
+            expires_at=timestamp(row["expires_at"]),
+            attempts=row["attempts"],
+            spent=bool(row["spent"]),
         )
 
-    def issued_since(self, phone_number_id: int, since: datetime) -> list[datetime]:
-        query = (
-            select(otp_codes.c.issued_at)
-            .where(otp_codes.c.phone_number_id == phone_number_id, otp_codes.c.issued_at >= since)
-            .order_by(otp_codes.c.issued_at)
-        )
-        return [utc(moment) for moment in self._c.execute(query).scalars()]
+    async def issued_since(self, phone_number_id: int, since: datetime) -> list[datetime]:
+        rows = await self._s.fetch(_ISSUED_SINCE, {"number_id": phone_number_id, "since": since})
+        return [timestamp(row["issued_at"]) for row in rows]
 
-    def record_attempt(self, otp: OtpCode) -> None:
+    async def record_attempt(self, otp: OtpCode) -> None:
         otp.attempts += 1
-        self._c.execute(
-            update(otp_codes).where(otp_codes.c.id == otp.id).values(attempts=otp_codes.c.attempts + 1)
-        )
+        await self._s.execute(_ATTEMPT, {"id": otp.id})
 
-    def spend(self, otp: OtpCode) -> bool:
+    async def spend(self, otp: OtpCode) -> bool:
         """Single use even under concurrency: only the caller whose UPDATE flips ``spent`` wins."""
-        result = self._c.execute(
-            update(otp_codes).where(otp_codes.c.id == otp.id, otp_codes.c.spent.is_(False)).values(spent=True)
-        )
-        return result.rowcount == 1
+        return await self._s.execute(_SPEND, {"id": otp.id, "spent": True, "live": False}) == 1
+
+
+_DELIVER = SQL(
+    """INSERT INTO outbox (phone_number_id, to_e164, channel, code, language, sent_at)
+    VALUES (:number_id, :to, :channel, :code, :language, :sent_at)"""
+)
+_RECENT = "SELECT to_e164, channel, code, language, sent_at FROM outbox"
+_RECENT_ALL = SQL(f"{_RECENT} ORDER BY id DESC LIMIT :limit")
+_RECENT_TO = SQL(f"{_RECENT} WHERE to_e164 = :to ORDER BY id DESC LIMIT :limit")
 
 
 class OutboxRepository:
-    def __init__(self, connection: Connection) -> None:
-        self._c = connection
+    def __init__(self, session: Session) -> None:
+        self._s = session
 
-    def deliver(self, phone_number_id: int, delivery: Delivery) -> None:
-        self._c.execute(
-            insert(outbox).values(
-                phone_number_id=phone_number_id,
-                to_e164=delivery.to,
-                channel=delivery.channel,
-                code=delivery.code,
-                language=delivery.language,
-                sent_at=delivery.sent_at,
-            )
+    async def deliver(self, phone_number_id: int, delivery: Delivery) -> None:
+        await self._s.execute(
+            _DELIVER,
+            {
+                "number_id": phone_number_id,
+                "to": delivery.to,
+                "channel": delivery.channel,
+                "code": delivery.code,
+                "language": delivery.language,
+                "sent_at": delivery.sent_at,
+            },
         )
 
-    def recent(self, to: str | None = None, limit: int = 100) -> list[Delivery]:
-        query = select(outbox).order_by(outbox.c.id.desc()).limit(limit)
-        if to is not None:
-            query = query.where(outbox.c.to_e164 == to)
+    async def recent(self, to: str | None = None, limit: int = 100) -> list[Delivery]:
+        if to is None:
+            rows = await self._s.fetch(_RECENT_ALL, {"limit": limit})
+        else:
+            rows = await self._s.fetch(_RECENT_TO, {"to": to, "limit": limit})
         return [
             Delivery(
-                to=m["to_e164"],
-                channel=m["channel"],
-                code=m["code"],
-                language=m["language"],
-                sent_at=utc(m["sent_at"]),
+                to=row["to_e164"],
+                channel=row["channel"],
+                code=row["code"],
+                language=row["language"],
+                sent_at=timestamp(row["sent_at"]),
             )
-            for m in (row._mapping for row in self._c.execute(query))
+            for row in rows
         ]

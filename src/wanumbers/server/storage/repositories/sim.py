@@ -2,139 +2,138 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Connection, Select, delete, func, insert, select, update
-
-from wanumbers.server.domain.clock import utc
 from wanumbers.server.domain.control import Fault
-from wanumbers.server.storage.models import (
-    accounts,
-    faults,
-    otp_codes,
-    outbox,
-    phone_numbers,
-    registration_events,
-    sim_settings,
-    wabas,
+from wanumbers.server.storage.sql import SQL, Session, timestamp
+
+_SETTING = SQL("SELECT value FROM sim_settings WHERE key = :key")
+_UPDATE_SETTING = SQL("UPDATE sim_settings SET value = :value WHERE key = :key")
+_INSERT_SETTING = SQL("INSERT INTO sim_settings (key, value) VALUES (:key, :value)")
+_DELETE_SETTING = SQL("DELETE FROM sim_settings WHERE key = :key")
+_ADD_FAULT = SQL(
+    """INSERT INTO faults (route, mode, remaining, delay_ms, created_at)
+    VALUES (:route, :mode, :remaining, :delay_ms, :now)"""
 )
+_NEXT_FAULT = SQL(
+    """SELECT id, mode, delay_ms FROM faults WHERE route IN (:route, '*') AND remaining > 0
+    ORDER BY id LIMIT 1"""
+)
+_SPEND_FAULT = SQL("UPDATE faults SET remaining = remaining - 1 WHERE id = :id AND remaining > 0")
+_ARMED = SQL("SELECT COUNT(*) FROM faults WHERE remaining > 0")
+_ANY_ARMED = SQL("SELECT 1 FROM faults WHERE remaining > 0 LIMIT 1")
+_CLEAR = SQL("DELETE FROM faults")
+_FAULTS = SQL(
+    """SELECT id, route, mode, remaining, delay_ms, created_at FROM faults WHERE remaining > 0
+    ORDER BY id"""
+)
+
+# Children first, so a purge does not depend on SQLite's foreign-key pragma.
+_NUMBER_CHILDREN = ("otp_codes", "outbox", "registration_events")
+_OF_ACCOUNT = (
+    "SELECT n.id FROM phone_numbers n JOIN wabas w ON w.id = n.waba_id WHERE w.account_id = :account_id"
+)
+_PURGE_ALL = [SQL(f"DELETE FROM {table}") for table in _NUMBER_CHILDREN] + [SQL("DELETE FROM phone_numbers")]
+_PURGE_ACCOUNT = [
+    SQL(f"DELETE FROM {table} WHERE phone_number_id IN ({_OF_ACCOUNT})") for table in _NUMBER_CHILDREN
+] + [SQL(f"DELETE FROM phone_numbers WHERE id IN ({_OF_ACCOUNT})")]
+_LIFT_ALL = [
+    SQL("UPDATE wabas SET restricted = :off"),
+    SQL("UPDATE accounts SET business_restricted = :off"),
+]
+_LIFT_ACCOUNT = [
+    SQL("UPDATE wabas SET restricted = :off WHERE account_id = :account_id"),
+    SQL("UPDATE accounts SET business_restricted = :off WHERE id = :account_id"),
+]
 
 
 class SimRepository:
     """Emulator-wide state the control plane moves: settings (the clock offset) and injected faults."""
 
-    def __init__(self, connection: Connection) -> None:
-        self._c = connection
+    def __init__(self, session: Session) -> None:
+        self._s = session
 
-    def setting(self, key: str) -> str | None:
-        query = select(sim_settings.c.value).where(sim_settings.c.key == key)
-        return self._c.execute(query).scalar()
+    async def setting(self, key: str) -> str | None:
+        value: str | None = await self._s.fetchval(_SETTING, {"key": key})
+        return value
 
-    def set_setting(self, key: str, value: str) -> None:
-        changed = self._c.execute(
-            update(sim_settings).where(sim_settings.c.key == key).values(value=value)
-        ).rowcount
-        if not changed:
-            self._c.execute(insert(sim_settings).values(key=key, value=value))
+    async def set_setting(self, key: str, value: str) -> None:
+        if not await self._s.execute(_UPDATE_SETTING, {"key": key, "value": value}):
+            await self._s.execute(_INSERT_SETTING, {"key": key, "value": value})
 
-    def add_fault(self, route: str, mode: str, count: int, delay_ms: int, now: datetime) -> None:
-        self._c.execute(
-            insert(faults).values(
-                route=route,
-                mode=mode,
-                remaining=count,
-                delay_ms=delay_ms,
-                created_at=now,
-            )
+    async def delete_setting(self, key: str) -> None:
+        await self._s.execute(_DELETE_SETTING, {"key": key})
+
+    async def add_fault(self, route: str, mode: str, count: int, delay_ms: int, now: datetime) -> None:
+        await self._s.execute(
+            _ADD_FAULT,
+            {"route": route, "mode": mode, "remaining": count, "delay_ms": delay_ms, "now": now},
         )
 
-    def take_fault(self, route: str) -> tuple[str, int] | None:
+    async def take_fault(self, route: str) -> tuple[str, int] | None:
         """Consume one charge of the oldest fault armed for ``route`` (or ``*``): (mode, delay_ms)."""
-        query = (
-            select(faults.c.id, faults.c.mode, faults.c.delay_ms)
-            .where(faults.c.route.in_((route, "*")), faults.c.remaining > 0)
-            .order_by(faults.c.id)
-            .limit(1)
-        )
-        row = self._c.execute(query).first()
+        row = await self._s.fetchrow(_NEXT_FAULT, {"route": route})
         if row is None:
             return None
-        taken = self._c.execute(
-            update(faults)
-            .where(faults.c.id == row.id, faults.c.remaining > 0)
-            .values(remaining=faults.c.remaining - 1)
-        ).rowcount
-        return (row.mode, row.delay_ms) if taken else None
+        taken = await self._s.execute(_SPEND_FAULT, {"id": row["id"]})
+        return (row["mode"], row["delay_ms"]) if taken else None
 
-    def armed_faults(self) -> int:
-        return int(self._c.execute(select(func.count()).where(faults.c.remaining > 0)).scalar() or 0)
+    async def any_armed(self) -> bool:
+        return await self._s.fetchrow(_ANY_ARMED) is not None
 
-    def clear_faults(self) -> int:
+    async def clear_faults(self) -> int:
         """Delete every fault; returns how many were still armed."""
-        armed = self.armed_faults()
-        self._c.execute(delete(faults))
+        armed = int(await self._s.fetchval(_ARMED) or 0)
+        await self._s.execute(_CLEAR)
         return armed
 
-    def faults(self) -> list[Fault]:
+    async def faults(self) -> list[Fault]:
         """Armed faults, in the order they fire."""
-        query = select(faults).where(faults.c.remaining > 0).order_by(faults.c.id)
         return [
             Fault(
-                id=m["id"],
-                route=m["route"],
-                mode=m["mode"],
-                remaining=m["remaining"],
-                delay_ms=m["delay_ms"],
-                created_at=utc(m["created_at"]),
+                id=row["id"],
+                route=row["route"],
+                mode=row["mode"],
+                remaining=row["remaining"],
+                delay_ms=row["delay_ms"],
+                created_at=timestamp(row["created_at"]),
             )
-            for m in (row._mapping for row in self._c.execute(query))
+            for row in await self._s.fetch(_FAULTS)
         ]
 
-    def delete_setting(self, key: str) -> None:
-        self._c.execute(delete(sim_settings).where(sim_settings.c.key == key))
-
-    def purge_numbers(self, account_id: int | None = None) -> int:
+    async def purge_numbers(self, account_id: int | None = None) -> int:
         """Delete numbers (of one account, or all) with their codes, deliveries and registration
-        history. Children go first so the purge does not depend on SQLite's foreign-key pragma."""
-        numbers = delete(phone_numbers)
-        ids = select(phone_numbers.c.id)
-        if account_id is not None:
-            numbers = numbers.where(phone_numbers.c.waba_id.in_(_waba_ids(account_id)))
-            ids = ids.where(phone_numbers.c.waba_id.in_(_waba_ids(account_id)))
-        for table in (otp_codes, outbox, registration_events):
-            self._c.execute(delete(table).where(table.c.phone_number_id.in_(ids)))
-        return self._c.execute(numbers).rowcount
+        history; returns how many numbers went."""
+        statements, params = (
+            (_PURGE_ALL, {}) if account_id is None else (_PURGE_ACCOUNT, {"account_id": account_id})
+        )
+        deleted = 0
+        for statement in statements:
+            deleted = await self._s.execute(statement, params)
+        return deleted
 
-    def lift_restrictions(self, account_id: int | None = None) -> None:
+    async def lift_restrictions(self, account_id: int | None = None) -> None:
         """Clear WABA and business restrictions (of one account, or all)."""
-        waba_query = update(wabas).values(restricted=False)
-        account_query = update(accounts).values(business_restricted=False)
+        statements = _LIFT_ALL if account_id is None else _LIFT_ACCOUNT
+        params: dict[str, object] = {"off": False}
         if account_id is not None:
-            waba_query = waba_query.where(wabas.c.account_id == account_id)
-            account_query = account_query.where(accounts.c.id == account_id)
-        self._c.execute(waba_query)
-        self._c.execute(account_query)
+            params["account_id"] = account_id
+        for statement in statements:
+            await self._s.execute(statement, params)
 
 
-def _waba_ids(account_id: int) -> Select[tuple[int]]:
-    return select(wabas.c.id).where(wabas.c.account_id == account_id)
+_RECORD = SQL("INSERT INTO registration_events (phone_number_id, kind, at) VALUES (:number_id, :kind, :at)")
+_COUNT_SINCE = SQL(
+    """SELECT COUNT(*) FROM registration_events
+    WHERE phone_number_id = :number_id AND kind = :kind AND at >= :since"""
+)
 
 
 class RegistrationRepository:
-    def __init__(self, connection: Connection) -> None:
-        self._c = connection
+    def __init__(self, session: Session) -> None:
+        self._s = session
 
-    def record(self, phone_number_id: int, kind: str, at: datetime) -> None:
-        self._c.execute(
-            insert(registration_events).values(
-                phone_number_id=phone_number_id,
-                kind=kind,
-                at=at,
-            )
-        )
+    async def record(self, phone_number_id: int, kind: str, at: datetime) -> None:
+        await self._s.execute(_RECORD, {"number_id": phone_number_id, "kind": kind, "at": at})
 
-    def count_since(self, phone_number_id: int, kind: str, since: datetime) -> int:
-        query = select(func.count()).where(
-            registration_events.c.phone_number_id == phone_number_id,
-            registration_events.c.kind == kind,
-            registration_events.c.at >= since,
-        )
-        return int(self._c.execute(query).scalar() or 0)
+    async def count_since(self, phone_number_id: int, kind: str, since: datetime) -> int:
+        params = {"number_id": phone_number_id, "kind": kind, "since": since}
+        return int(await self._s.fetchval(_COUNT_SINCE, params) or 0)

@@ -1,53 +1,61 @@
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import datetime
-from typing import Any
-
-from sqlalchemy import Connection, insert, select, update
 
 from wanumbers.server.domain.records import Waba
-from wanumbers.server.storage.models import wabas
+from wanumbers.server.storage.sql import SQL, Row, Session
+
+WABA_COLUMNS = "w.id, w.account_id, w.api_version, w.restricted"
+
+_CREATE = SQL(
+    """INSERT INTO wabas (id, account_id, api_version, restricted, created_at)
+    VALUES (:id, :account_id, :api_version, :restricted, :now)"""
+)
+_OWNED = SQL(f"SELECT {WABA_COLUMNS} FROM wabas w WHERE w.id = :id AND w.account_id = :account_id")
+_GET = SQL(f"SELECT {WABA_COLUMNS} FROM wabas w WHERE w.id = :id")
+_OF_ACCOUNT = SQL(
+    f"SELECT {WABA_COLUMNS} FROM wabas w WHERE w.account_id = :account_id ORDER BY w.created_at"
+)
+_SET_RESTRICTED = SQL("UPDATE wabas SET restricted = :restricted WHERE id = :id")
 
 
-def to_waba(m: Mapping[Any, Any]) -> Waba:
+def to_waba(row: Row, prefix: str = "") -> Waba:
     return Waba(
-        id=m["id"],
-        account_id=m["account_id"],
-        api_version=m["api_version"],
-        restricted=m["restricted"],
+        id=row[prefix + "id"],
+        account_id=row[prefix + "account_id"],
+        api_version=row[prefix + "api_version"],
+        restricted=bool(row[prefix + "restricted"]),
     )
 
 
 class WabaRepository:
-    def __init__(self, connection: Connection) -> None:
-        self._c = connection
+    def __init__(self, session: Session) -> None:
+        self._s = session
 
-    def create(self, waba: Waba, now: datetime) -> Waba:
-        self._c.execute(
-            insert(wabas).values(
-                id=waba.id,
-                account_id=waba.account_id,
-                api_version=waba.api_version,
-                restricted=False,
-                created_at=now,
-            )
+    async def create(self, waba: Waba, now: datetime) -> Waba:
+        await self._s.execute(
+            _CREATE,
+            {
+                "id": waba.id,
+                "account_id": waba.account_id,
+                "api_version": waba.api_version,
+                "restricted": False,
+                "now": now,
+            },
         )
         return waba
 
-    def owned(self, waba_id: int, account_id: int) -> Waba | None:
+    async def owned(self, waba_id: int, account_id: int) -> Waba | None:
         """A foreign WABA and a missing one look the same to the caller, by design."""
-        query = select(wabas).where(wabas.c.id == waba_id, wabas.c.account_id == account_id)
-        row = self._c.execute(query).first()
-        return to_waba(row._mapping) if row else None
+        row = await self._s.fetchrow(_OWNED, {"id": waba_id, "account_id": account_id})
+        return to_waba(row) if row else None
 
-    def get(self, waba_id: int) -> Waba | None:
-        row = self._c.execute(select(wabas).where(wabas.c.id == waba_id)).first()
-        return to_waba(row._mapping) if row else None
+    async def get(self, waba_id: int) -> Waba | None:
+        row = await self._s.fetchrow(_GET, {"id": waba_id})
+        return to_waba(row) if row else None
 
-    def of_account(self, account_id: int) -> list[Waba]:
-        query = select(wabas).where(wabas.c.account_id == account_id).order_by(wabas.c.created_at)
-        return [to_waba(row._mapping) for row in self._c.execute(query)]
+    async def of_account(self, account_id: int) -> list[Waba]:
+        return [to_waba(row) for row in await self._s.fetch(_OF_ACCOUNT, {"account_id": account_id})]
 
-    def set_restricted(self, waba_id: int, restricted: bool) -> None:
-        self._c.execute(update(wabas).where(wabas.c.id == waba_id).values(restricted=restricted))
+    async def set_restricted(self, waba_id: int, restricted: bool) -> None:
+        await self._s.execute(_SET_RESTRICTED, {"id": waba_id, "restricted": restricted})

@@ -8,7 +8,7 @@ from starlette.requests import Request
 from wanumbers.server.domain.records import Account
 from wanumbers.server.services import auth
 from wanumbers.server.surfaces.graph.params import Params
-from wanumbers.server.surfaces.http import bearer_token, call, runtime
+from wanumbers.server.surfaces.http import bearer_token, runtime
 
 
 class MissingToken(Exception):
@@ -26,4 +26,4 @@ def token_of(request: Request, params: Params) -> str:
 
 
 async def account_of(request: Request, params: Params) -> Account:
-    return await call(request, auth.account_for_token, runtime(request), token_of(request, params))
+    return await auth.account_for_token(runtime(request), token_of(request, params))

@@ -17,7 +17,7 @@ from wanumbers.server.surfaces.graph import fields
 from wanumbers.server.surfaces.graph.endpoint import GraphCall
 from wanumbers.server.surfaces.graph.lifecycle_views import SUCCESS
 from wanumbers.server.surfaces.graph.params import flag, structured, text
-from wanumbers.server.surfaces.http import JSONResponse, call
+from wanumbers.server.surfaces.http import JSONResponse
 
 PROFILE_NODE = "WhatsAppBusinessProfile"
 
@@ -57,12 +57,12 @@ async def set_automation(request: Request, g: GraphCall) -> Response:
         prompts=_prompts(structured(g.params, "prompts")),
         commands=_commands(structured(g.params, "commands")),
     )
-    await call(request, configuration.set_automation, g.rt, g.account, g.object_id, change)
+    await configuration.set_automation(g.rt, g.account, g.object_id, change)
     return JSONResponse(SUCCESS)
 
 
 async def get_profile(request: Request, g: GraphCall) -> Response:
-    profile = await call(request, configuration.get_profile, g.rt, g.account, g.object_id)
+    profile = await configuration.get_profile(g.rt, g.account, g.object_id)
     known = (*business_profile.FIELDS, "messaging_product")
     specs = fields.parse(text(g.params, "fields"), business_profile.FIELDS, known, PROFILE_NODE)
     names = tuple(spec.name for spec in specs if spec.name != "messaging_product")
@@ -75,7 +75,7 @@ async def update_profile(request: Request, g: GraphCall) -> Response:
     given = {name: g.params[name] for name in business_profile.WRITABLE if name in g.params}
     if "websites" in given and isinstance(given["websites"], str) and given["websites"]:
         given["websites"] = structured(g.params, "websites")
-    await call(request, configuration.update_profile, g.rt, g.account, g.object_id, given)
+    await configuration.update_profile(g.rt, g.account, g.object_id, given)
     return JSONResponse(SUCCESS)
 
 
@@ -111,12 +111,12 @@ async def update_settings(request: Request, g: GraphCall) -> Response:
     if calling is None:
         raise _invalid("Only calling settings can be changed on wanumbers", "calling")
     change = _sip_change(calling)
-    await call(request, configuration.update_sip, g.rt, g.account, g.object_id, change)
+    await configuration.update_sip(g.rt, g.account, g.object_id, change)
     return JSONResponse(SUCCESS)
 
 
 async def get_settings(request: Request, g: GraphCall) -> Response:
-    state = await call(request, configuration.get_sip, g.rt, g.account, g.object_id)
+    state = await configuration.get_sip(g.rt, g.account, g.object_id)
     number = state.number
     on = "enabled" if number.sip_enabled else "disabled"
     servers = [{"app_id": str(state.app_id)}] if number.sip_server_configured else []

@@ -12,7 +12,7 @@ from wanumbers.server.domain.errors import DomainError, Reason
 from wanumbers.server.services import registration
 from wanumbers.server.surfaces.graph.endpoint import GraphCall
 from wanumbers.server.surfaces.graph.params import Params, text
-from wanumbers.server.surfaces.http import JSONResponse, call
+from wanumbers.server.surfaces.http import JSONResponse
 
 # OpenAPI says ``en_US``; older docs and pywa send a bare ``en``. Both reach real clients.
 _LANGUAGE = re.compile(r"[a-z]{2,3}(_[A-Z]{2})?")
@@ -32,7 +32,7 @@ async def request_code(request: Request, g: GraphCall) -> Response:
     language = text(g.params, "language", required=True) or ""
     if not _LANGUAGE.fullmatch(language):
         raise _invalid("Param language must be a locale such as en_US", "language")
-    await call(request, registration.request_code, g.rt, g.account, g.object_id, method, language)
+    await registration.request_code(g.rt, g.account, g.object_id, method, language)
     return JSONResponse(SUCCESS)
 
 
@@ -40,7 +40,7 @@ async def verify_code(request: Request, g: GraphCall) -> Response:
     code = text(g.params, "code", required=True) or ""
     if not otp.is_well_formed(code):
         raise _invalid("Param code must be a 6-digit code", "code")
-    await call(request, registration.verify_code, g.rt, g.account, g.object_id, code)
+    await registration.verify_code(g.rt, g.account, g.object_id, code)
     return JSONResponse(SUCCESS)
 
 
@@ -60,10 +60,10 @@ async def register(request: Request, g: GraphCall) -> Response:
             "Param data_localization_region must be one of " + ", ".join(LOCALIZATION_REGIONS),
             "data_localization_region",
         )
-    await call(request, registration.register, g.rt, g.account, g.object_id, pin)
+    await registration.register(g.rt, g.account, g.object_id, pin)
     return JSONResponse(SUCCESS)
 
 
 async def deregister(request: Request, g: GraphCall) -> Response:
-    await call(request, registration.deregister, g.rt, g.account, g.object_id)
+    await registration.deregister(g.rt, g.account, g.object_id)
     return JSONResponse(SUCCESS)

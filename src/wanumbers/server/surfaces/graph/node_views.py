@@ -17,7 +17,7 @@ from wanumbers.server.services.listing import NumberPage, PageRequest, list_numb
 from wanumbers.server.surfaces.graph import fields
 from wanumbers.server.surfaces.graph.endpoint import GraphCall
 from wanumbers.server.surfaces.graph.params import Params, structured, text
-from wanumbers.server.surfaces.http import JSONResponse, call
+from wanumbers.server.surfaces.http import JSONResponse
 
 MIN_NAME, MAX_NAME = 2, 75  # OpenAPI limits on verified_name
 
@@ -27,7 +27,7 @@ def _invalid(detail: str, name: str) -> DomainError:
 
 
 async def get_node(request: Request, g: GraphCall) -> Response:
-    view = await call(request, numbers.view, g.rt, g.account, number_id=g.object_id)
+    view = await numbers.view(g.rt, g.account, number_id=g.object_id)
     specs = fields.parse(text(g.params, "fields"), NODE_DEFAULT)
     return JSONResponse(fields.render_node(view.number, view.waba, view.account, specs))
 
@@ -71,7 +71,7 @@ def _paging(request: Request, page: NumberPage) -> dict[str, Any]:
 
 async def list_phone_numbers(request: Request, g: GraphCall) -> Response:
     specs = fields.parse(text(g.params, "fields"), LIST_DEFAULT)
-    page = await call(request, list_numbers, g.rt, g.account, g.object_id, _page_request(g.params))
+    page = await list_numbers(g.rt, g.account, g.object_id, _page_request(g.params))
     body: dict[str, Any] = {
         "data": [fields.render_node(n, page.waba, page.account, specs) for n in page.numbers]
     }
@@ -107,5 +107,5 @@ async def create_phone_number(request: Request, g: GraphCall) -> Response:
     if not MIN_NAME <= len(name) <= MAX_NAME:
         raise _invalid(f"Param verified_name must be {MIN_NAME} to {MAX_NAME} characters", "verified_name")
     phone = _phone(cc, raw_phone.replace(" ", "").replace("-", ""))
-    number = await call(request, registration.create_number, g.rt, g.account, g.object_id, phone, name)
+    number = await registration.create_number(g.rt, g.account, g.object_id, phone, name)
     return JSONResponse({"id": str(number.id)})

@@ -19,7 +19,6 @@ from wanumbers.server.surfaces.http import (
     Endpoint,
     Envelope,
     JSONResponse,
-    call,
     guarded,
     read_body,
     runtime,
@@ -30,9 +29,7 @@ from wanumbers.server.surfaces.kaleyra.schemas import PayloadError
 
 async def _account(request: Request) -> Account:
     sid = request.path_params["sid"]
-    return await call(
-        request, auth.account_for_api_key, runtime(request), sid, request.headers.get("api-key", "")
-    )
+    return await auth.account_for_api_key(runtime(request), sid, request.headers.get("api-key", ""))
 
 
 def _waba_id(request: Request) -> int:
@@ -62,13 +59,11 @@ async def add_number(request: Request) -> Response:
         phone = parse_phone(add.phone_number, add.country_code)
     if errors:
         # The seed reports a missing field and a duplicate number together.
-        if phone is not None and await call(request, numbers.is_taken, rt, phone.e164):
+        if phone is not None and await numbers.is_taken(rt, phone.e164):
             errors.add("phone_number", "phone number already exists")
         return envelope.failure("WA400", errors.message, [], errors.errors, 400)
     assert phone is not None
-    number = await call(
-        request,
-        numbers.onboard,
+    number = await numbers.onboard(
         rt,
         account,
         _waba_id(request),
@@ -92,9 +87,7 @@ async def verify_number(request: Request) -> Response:
     if not is_digits(verify.otp) or len(verify.otp) != 6:
         return envelope.field_error("Incorrect OTP format", data={})
     phone = parse_phone(verify.phone_number)
-    number = await call(
-        request, numbers.confirm, rt, account, _waba_id(request), verify.id, phone, verify.otp
-    )
+    number = await numbers.confirm(rt, account, _waba_id(request), verify.id, phone, verify.otp)
     return envelope.success(str(number.id))
 
 
@@ -125,7 +118,7 @@ async def update_number(request: Request) -> Response:
         routing_fields=routing_fields,
     )
     try:
-        await call(request, numbers.update, rt, account, _waba_id(request), phone.e164, changes)
+        await numbers.update(rt, account, _waba_id(request), phone.e164, changes)
     except DomainError as error:
         if error.reason is Reason.NUMBER_NOT_FOUND:
             return envelope.number_not_found()
@@ -139,9 +132,7 @@ async def number_details(request: Request) -> Response:
     except DomainError:
         e164 = ""  # an unparseable number is reported after the credentials are checked
     try:
-        view = await call(
-            request,
-            details_for_api_key,
+        view = await details_for_api_key(
             runtime(request),
             request.path_params["sid"],
             request.headers.get("api-key", ""),

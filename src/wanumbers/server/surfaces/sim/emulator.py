@@ -9,7 +9,7 @@ from wanumbers.server.domain.errors import DomainError, Reason
 from wanumbers.server.domain.identifiers import is_digits
 from wanumbers.server.domain.phone import parse_phone
 from wanumbers.server.services import sim
-from wanumbers.server.surfaces.http import call, runtime
+from wanumbers.server.surfaces.http import runtime
 from wanumbers.server.surfaces.sim import views
 from wanumbers.server.surfaces.sim.catalog import contract_routes
 from wanumbers.server.surfaces.sim.envelope import json_body, ok
@@ -22,14 +22,14 @@ async def waba_restriction(request: Request) -> Response:
     if not is_digits(raw) or len(raw) > 18:  # ids are BIGINT
         raise DomainError(Reason.WABA_NOT_FOUND, f"no WABA {raw}")
     body = await json_body(request)
-    waba = await call(request, sim.restrict_waba, runtime(request), int(raw), body.get("restricted"))
+    waba = await sim.restrict_waba(runtime(request), int(raw), body.get("restricted"))
     return ok(views.waba(waba))
 
 
 async def business_restriction(request: Request) -> Response:
     body = await json_body(request)
     sid = request.path_params["sid"]
-    account = await call(request, sim.restrict_business, runtime(request), sid, body.get("restricted"))
+    account = await sim.restrict_business(runtime(request), sid, body.get("restricted"))
     return ok(views.business(account))
 
 
@@ -48,33 +48,31 @@ async def outbox(request: Request) -> Response:
     phone = request.query_params.get("phone")
     to = parse_phone(phone).e164 if phone else None
     limit = _limit(request.query_params.get("limit"))
-    deliveries = await call(request, sim.outbox, runtime(request), to, limit)
+    deliveries = await sim.outbox(runtime(request), to, limit)
     return ok([views.delivery(item) for item in deliveries])
 
 
 async def show_clock(request: Request) -> Response:
-    return ok(views.clock(await call(request, sim.clock, runtime(request))))
+    return ok(views.clock(await sim.clock(runtime(request))))
 
 
 async def advance_clock(request: Request) -> Response:
     body = await json_body(request)
-    view = await call(request, sim.advance_clock, runtime(request), body.get("advance_seconds"))
+    view = await sim.advance_clock(runtime(request), body.get("advance_seconds"))
     return ok(views.clock(view))
 
 
 async def reset_clock(request: Request) -> Response:
-    return ok(views.clock(await call(request, sim.reset_clock, runtime(request))))
+    return ok(views.clock(await sim.reset_clock(runtime(request))))
 
 
 async def list_faults(request: Request) -> Response:
-    return ok(views.faults(await call(request, sim.faults, runtime(request))))
+    return ok(views.faults(await sim.faults(runtime(request))))
 
 
 async def add_fault(request: Request) -> Response:
     body = await json_body(request)
-    armed = await call(
-        request,
-        sim.inject_fault,
+    armed = await sim.inject_fault(
         runtime(request),
         contract_routes(request.app.routes),
         route=body.get("route"),
@@ -86,15 +84,15 @@ async def add_fault(request: Request) -> Response:
 
 
 async def clear_faults(request: Request) -> Response:
-    cleared = await call(request, sim.clear_faults, runtime(request))
+    cleared = await sim.clear_faults(runtime(request))
     return ok({"faults_cleared": cleared})
 
 
 async def reset_account(request: Request) -> Response:
     sid = request.path_params["sid"]
-    report = await call(request, sim.reset_account, runtime(request), sid)
+    report = await sim.reset_account(runtime(request), sid)
     return ok(views.reset(report, sid))
 
 
 async def reset_all(request: Request) -> Response:
-    return ok(views.reset(await call(request, sim.reset_all, runtime(request))))
+    return ok(views.reset(await sim.reset_all(runtime(request))))

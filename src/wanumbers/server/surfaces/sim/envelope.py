@@ -17,7 +17,7 @@ from starlette.responses import Response
 from wanumbers.server.domain.errors import DomainError, Reason
 from wanumbers.server.services import auth
 from wanumbers.server.surfaces.asgi import TooLarge
-from wanumbers.server.surfaces.http import Endpoint, JSONResponse, call, read_body, runtime
+from wanumbers.server.surfaces.http import Endpoint, JSONResponse, read_body, runtime
 
 log = logging.getLogger("wanumbers")
 
@@ -76,7 +76,7 @@ def admin_only(endpoint: Endpoint) -> Endpoint:
     @functools.wraps(endpoint)
     async def wrapper(request: Request) -> Response:
         try:
-            await call(request, auth.check_admin, runtime(request), _bearer(request))
+            await auth.check_admin(runtime(request), _bearer(request))
             return await endpoint(request)
         except DomainError as error:
             return render(error)

@@ -3,7 +3,7 @@ the E.164 form (``+`` optional, ``%2B`` in URLs). Each answers the number as it 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -12,15 +12,15 @@ from starlette.responses import Response
 from wanumbers.server.services import sim
 from wanumbers.server.services.numbers import NumberView
 from wanumbers.server.services.runtime import Runtime
-from wanumbers.server.surfaces.http import Endpoint, call, runtime
+from wanumbers.server.surfaces.http import Endpoint, runtime
 from wanumbers.server.surfaces.sim import views
 from wanumbers.server.surfaces.sim.envelope import json_body, ok
 
 
 async def _respond(
-    request: Request, use_case: Callable[..., NumberView], *args: Any, **kwargs: Any
+    request: Request, use_case: Callable[..., Awaitable[NumberView]], *args: Any, **kwargs: Any
 ) -> Response:
-    view = await call(request, use_case, runtime(request), request.path_params["number"], *args, **kwargs)
+    view = await use_case(runtime(request), request.path_params["number"], *args, **kwargs)
     return ok(views.number(view))
 
 
@@ -28,7 +28,7 @@ async def show(request: Request) -> Response:
     return await _respond(request, sim.show_number)
 
 
-def _setter(use_case: Callable[[Runtime, str, object], NumberView], key: str) -> Endpoint:
+def _setter(use_case: Callable[[Runtime, str, object], Awaitable[NumberView]], key: str) -> Endpoint:
     """An endpoint that passes body[``key``] to ``use_case``."""
 
     async def endpoint(request: Request) -> Response:
