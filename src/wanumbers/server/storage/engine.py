@@ -60,6 +60,6 @@ def _sqlite_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")  # start-up work writes: take the lock up front
+        connection.exec_driver_sql("BEGIN")  # pysqlite in autocommit mode: transactions are ours to open
 
     return engine
