@@ -106,7 +106,7 @@ def advanced_offset(current_seconds: float, advance_seconds: object) -> float:
     return current_seconds + step
 
 
-# ASCII digits only: ``\d`` also matches digits such as ``٩`` that ``int`` accepts.
+# ASCII digits only: ``\d`` also matches Arabic-Indic digits, which ``int`` accepts.
 _DIGITS = re.compile(r"\+?[0-9]{1,20}")
 _MAX_ID = 2**63
 
