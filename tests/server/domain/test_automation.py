@@ -18,7 +18,6 @@ from wanumbers.server.domain.automation import (
     check_prompts,
 )
 from wanumbers.server.domain.records import Automation, Command
-from wanumbers.server.domain.text_rules import has_emoji
 
 NAME_RULE = "commands: command_name must be 1-32 characters of A-Z, a-z, 0-9 or _"
 DESCRIPTION_RULE = "commands: command_description must be 1-256 characters"
@@ -124,25 +123,3 @@ def test_duplicate_command_names_ignore_case() -> None:
     with invalid("commands: duplicate command names are not allowed", "commands"):
         check_commands([Command("Help", "x"), Command("hELP", "y")])
     check_commands([Command("help", "x"), Command("helps", "x")])
-
-
-@pytest.mark.parametrize(
-    ("text", "emoji"),
-    [
-        ("plain text", False),
-        ("naïve café", False),
-        ("hi 👋", True),
-        ("1️⃣", True),
-        ("★ star", True),
-        ("⭐", True),
-        ("\u200d", True),
-        ("\u20e3", True),
-        ("🀄", True),
-        ("\U0001faff", True),
-        ("\U0001fb00", False),
-        ("\u25ff", False),
-        ("\u2c00", False),
-    ],
-)
-def test_has_emoji(text: str, emoji: bool) -> None:
-    assert has_emoji(text) is emoji
