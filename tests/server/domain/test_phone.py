@@ -32,7 +32,8 @@ def test_national_number_with_dial_code_becomes_e164(dial_code: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "national", ["09876543210", "009876543210", " 09876543210 ", "098765-43210", "98765 43210"]
+    "national",
+    ["09876543210", "009876543210", " 09876543210 ", "098765-43210", "98765 43210", "0" * 9 + "9876543210"],
 )
 def test_a_trunk_prefix_and_spacing_in_the_national_number_are_dropped(national: str) -> None:
     assert parse_phone(national, "91").e164 == "+919876543210"

@@ -117,6 +117,13 @@ def test_public_addresses(address: str) -> None:
     assert is_public(address) is True
 
 
+@pytest.mark.parametrize(
+    ("address", "public"), [("10.0.0.1%eth0", False), ("8.8.8.8%eth0", True), ("10.0.0.1%eth0%1", False)]
+)
+def test_a_zone_suffix_is_ignored(address: str, public: bool) -> None:
+    assert is_public(address) is public
+
+
 @pytest.mark.parametrize("address", PRIVATE)
 def test_a_private_address_is_refused_unless_allowed(address: str) -> None:
     with unsafe("must not point to a private, loopback or link-local address"):
