@@ -1,11 +1,31 @@
+"""Conversational automation: Meta's limits at their boundaries, with the exact message and field each
+refusal carries (the surfaces echo both)."""
+
 from __future__ import annotations
 
 import pytest
 
-from wanumbers.server.domain.automation import AutomationChange, apply
-from wanumbers.server.domain.errors import DomainError, Reason
+from tests.server.domain.refusals import invalid
+from wanumbers.server.domain.automation import (
+    MAX_COMMAND_DESCRIPTION,
+    MAX_COMMAND_NAME,
+    MAX_COMMANDS,
+    MAX_PROMPT_CHARS,
+    MAX_PROMPTS,
+    AutomationChange,
+    apply,
+    check_commands,
+    check_prompts,
+)
 from wanumbers.server.domain.records import Automation, Command
-from wanumbers.server.domain.text_rules import has_emoji
+
+NAME_RULE = "commands: command_name must be 1-32 characters of A-Z, a-z, 0-9 or _"
+DESCRIPTION_RULE = "commands: command_description must be 1-256 characters"
+
+
+def test_limits_are_meta_documented_counts() -> None:
+    assert (MAX_PROMPTS, MAX_PROMPT_CHARS) == (4, 80)
+    assert (MAX_COMMANDS, MAX_COMMAND_NAME, MAX_COMMAND_DESCRIPTION) == (30, 32, 256)
 
 
 def test_none_keeps_and_values_replace() -> None:
@@ -13,26 +33,93 @@ def test_none_keeps_and_values_replace() -> None:
     assert apply(current, AutomationChange()) == current
     changed = apply(current, AutomationChange(enable_welcome_message=False, prompts=[]))
     assert changed == Automation(False, [], [Command("x", "y")])
+    assert apply(Automation(), AutomationChange(enable_welcome_message=True)).enable_welcome_message is True
 
 
-@pytest.mark.parametrize(
-    "change",
-    [
-        AutomationChange(prompts=["a"] * 2),
-        AutomationChange(prompts=["1", "2", "3", "4", "5"]),
-        AutomationChange(commands=[Command("a-b", "c")]),
-        AutomationChange(commands=[Command("A", "x"), Command("a", "y")]),
-    ],
-)
-def test_rule_violations(change: AutomationChange) -> None:
-    with pytest.raises(DomainError) as raised:
-        apply(Automation(), change)
-    assert raised.value.reason is Reason.INVALID_PARAMETER
+def test_apply_replaces_commands_and_returns_fresh_lists() -> None:
+    current = Automation(False, ["keep"], [Command("old", "gone")])
+    changed = apply(current, AutomationChange(commands=(Command("new", "here"),)))
+    assert changed == Automation(False, ["keep"], [Command("new", "here")])
+    assert isinstance(changed.prompts, list) and isinstance(changed.commands, list)
+    assert changed.prompts is not current.prompts
 
 
-@pytest.mark.parametrize(
-    ("text", "emoji"),
-    [("plain text", False), ("naïve café", False), ("hi 👋", True), ("1️⃣", True), ("★ star", True)],
-)
-def test_has_emoji(text: str, emoji: bool) -> None:
-    assert has_emoji(text) is emoji
+def test_apply_validates_the_result_as_a_whole() -> None:
+    stored = Automation(False, ["Hi", "hi"], [])  # invalid state left by an older rule
+    with invalid("prompts: duplicate prompts are not allowed", "prompts"):
+        apply(stored, AutomationChange(enable_welcome_message=True))
+    with invalid("commands: duplicate command names are not allowed", "commands"):
+        apply(Automation(), AutomationChange(commands=[Command("a", "x"), Command("A", "y")]))
+
+
+def test_four_prompts_are_allowed_and_a_fifth_is_refused() -> None:
+    check_prompts(["1", "2", "3", "4"])
+    with invalid("prompts: maximum allowed is 4", "prompts"):
+        check_prompts(["1", "2", "3", "4", "5"])
+
+
+@pytest.mark.parametrize("prompt", ["", "   ", "\t\n"])
+def test_an_empty_prompt_is_refused(prompt: str) -> None:
+    with invalid("prompts: a prompt cannot be empty", "prompts"):
+        check_prompts(["fine", prompt])
+
+
+def test_a_prompt_is_at_most_80_characters() -> None:
+    check_prompts(["p" * 80])
+    with invalid("prompts: each prompt is at most 80 characters", "prompts"):
+        check_prompts(["p" * 81])
+
+
+def test_emoji_in_a_prompt_is_refused() -> None:
+    with invalid("prompts: emoji are not allowed", "prompts"):
+        check_prompts(["hello 👋"])
+
+
+@pytest.mark.parametrize("pair", [["Hi", "hi"], ["Hi", " Hi "], ["STRASSE", "straße"]])
+def test_duplicate_prompts_ignore_case_and_surrounding_space(pair: list[str]) -> None:
+    with invalid("prompts: duplicate prompts are not allowed", "prompts"):
+        check_prompts(pair)
+
+
+def test_distinct_prompts_pass() -> None:
+    check_prompts(["Hi", "Ho"])
+    check_prompts([])
+
+
+def test_thirty_commands_are_allowed_and_a_31st_is_refused() -> None:
+    commands = [Command(f"c{i}", "d") for i in range(30)]
+    check_commands(commands)
+    with invalid("commands: maximum allowed is 30", "commands"):
+        check_commands([*commands, Command("c30", "d")])
+
+
+@pytest.mark.parametrize("name", ["", "n" * 33, "a-b", "with space", "ünï", "👋"])
+def test_command_names_outside_the_rule_are_refused(name: str) -> None:
+    with invalid(NAME_RULE, "commands"):
+        check_commands([Command(name, "does a thing")])
+
+
+@pytest.mark.parametrize("name", ["a", "n" * 32, "Order_Status_2"])
+def test_command_names_inside_the_rule_pass(name: str) -> None:
+    check_commands([Command(name, "does a thing")])
+
+
+@pytest.mark.parametrize("description", ["", "   ", "d" * 257])
+def test_command_descriptions_outside_1_to_256_are_refused(description: str) -> None:
+    with invalid(DESCRIPTION_RULE, "commands"):
+        check_commands([Command("ok", description)])
+
+
+def test_a_256_character_description_passes() -> None:
+    check_commands([Command("ok", "d" * 256), Command("one", "x")])
+
+
+def test_emoji_in_a_command_description_is_refused() -> None:
+    with invalid("commands: emoji are not allowed", "commands"):
+        check_commands([Command("ok", "track ⭐")])
+
+
+def test_duplicate_command_names_ignore_case() -> None:
+    with invalid("commands: duplicate command names are not allowed", "commands"):
+        check_commands([Command("Help", "x"), Command("hELP", "y")])
+    check_commands([Command("help", "x"), Command("helps", "x")])

@@ -106,7 +106,7 @@ def test_spec_parsing(spec: str, expected: RateLimit | None) -> None:
     assert RateLimit.parse(spec) == expected
 
 
-@pytest.mark.parametrize("spec", ["fast", "-1/3", "5/0", "nan"])
+@pytest.mark.parametrize("spec", ["fast", "-1/3", "5/0", "nan", "inf"])
 def test_a_bad_spec_is_refused_at_start(spec: str) -> None:
     with pytest.raises(RateLimitSpecError):
         RateLimit.parse(spec)

@@ -106,7 +106,8 @@ def advanced_offset(current_seconds: float, advance_seconds: object) -> float:
     return current_seconds + step
 
 
-_DIGITS = re.compile(r"\+?\d{1,20}")
+# ASCII digits only: ``\d`` also matches Arabic-Indic digits, which ``int`` accepts.
+_DIGITS = re.compile(r"\+?[0-9]{1,20}")
 _MAX_ID = 2**63
 
 

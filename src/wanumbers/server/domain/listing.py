@@ -117,15 +117,17 @@ def _normalise(field: str, value: object) -> str:
 
 
 def make_filter(field: object, operator: object, value: object) -> Filter:
-    if field not in FILTER_VALUES:
+    if not isinstance(field, str) or field not in FILTER_VALUES:  # a JSON list or object is unhashable
         raise _invalid("filtering: field must be one of " + ", ".join(FILTER_VALUES))
     try:
         op = Op(str(operator).upper())
     except ValueError:
         raise _invalid("filtering: operator must be one of " + ", ".join(Op)) from None
     raw = value if isinstance(value, list) else [value]
-    if not raw or (op in (Op.EQUAL, Op.NOT_EQUAL) and len(raw) != 1):
+    if op in (Op.EQUAL, Op.NOT_EQUAL) and len(raw) != 1:
         raise _invalid(f"filtering: {op.value} takes exactly one value")
+    if not raw:
+        raise _invalid(f"filtering: {op.value} takes at least one value")
     return Filter(str(field), op, tuple(_normalise(str(field), item) for item in raw))
 
 

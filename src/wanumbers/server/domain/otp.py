@@ -20,7 +20,7 @@ SEND_WINDOW = timedelta(minutes=10)
 MAX_SENDS_PER_WINDOW = 5
 MAX_FAILURES_PER_NUMBER = 20
 CHANNELS = ("SMS", "VOICE")
-_SIX_DIGITS = re.compile(r"\d{6}")
+_SIX_DIGITS = re.compile(r"[0-9]{6}")  # ASCII, as Kaleyra checks: ``\d`` takes Arabic-Indic digits too
 
 
 def is_well_formed(code: str) -> bool:

@@ -30,6 +30,22 @@ class ParsedPhone:
         return phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
 
 
+def _with_dial_code(national: str, dial_code: str) -> str:
+    """Leading zeros typed as a trunk prefix are dropped, unless they belong to the number (Italy's
+    landlines keep their 0 after +39), which is when the number as typed is already valid."""
+    prefix = f"+{dial_code.strip().lstrip('+')}"
+    if is_digits(national) and not _is_valid(prefix + national):
+        return prefix + national.lstrip("0")
+    return prefix + national
+
+
+def _is_valid(text: str) -> bool:
+    try:
+        return phonenumbers.is_valid_number(phonenumbers.parse(text, None))
+    except NumberParseException:
+        return False
+
+
 def parse_phone(raw: str, dial_code: str | None = None) -> ParsedPhone:
     """Parse ``raw`` (national digits when ``dial_code`` is given, else with country code, ``+`` optional).
 
@@ -37,7 +53,7 @@ def parse_phone(raw: str, dial_code: str | None = None) -> ParsedPhone:
     """
     text = raw.strip()
     if dial_code is not None:
-        text = f"+{dial_code.strip().lstrip('+')}{text.lstrip('0') if is_digits(text) else text}"
+        text = _with_dial_code(text, dial_code)
     elif not text.startswith("+"):
         text = f"+{text}"
     try:

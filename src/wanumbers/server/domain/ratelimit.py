@@ -35,7 +35,7 @@ class RateLimit:
         try:
             rate = float(rate_text)
             burst = int(burst_text) if burst_text else max(1, math.ceil(2 * rate))
-        except ValueError as exc:
+        except (ValueError, OverflowError) as exc:  # OverflowError: ceil(2 * inf)
             raise RateLimitSpecError(f"WANUMBERS_RATE_LIMIT must be RATE[/BURST] or 0, not {spec!r}") from exc
         if rate == 0:
             return None

@@ -220,7 +220,7 @@ def test_verify_without_request_is_136025(graph: Graph) -> None:
     assert_graph_error(graph.post(f"/{number_id}/verify_code", {"code": "123456"}), 400, 136025)
 
 
-@pytest.mark.parametrize("code", ["12345", "abcdef", ""])
+@pytest.mark.parametrize("code", ["12345", "abcdef", "", "١٢٣٤٥٦"])
 def test_malformed_code_is_100(graph: Graph, code: str) -> None:
     number_id = graph.create()
     assert_graph_error(graph.post(f"/{number_id}/verify_code", {"code": code}), 400, 100)

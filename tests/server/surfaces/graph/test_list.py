@@ -214,6 +214,9 @@ def test_filtering(graph: Graph, varied: list[PhoneNumber], filtering: str, expe
         '[{"field":"account_mode","operator":"LIKE","value":"LIVE"}]',
         '[{"field":"account_mode","operator":"EQUAL","value":"PROD"}]',
         '[{"field":"account_mode","operator":"EQUAL","value":["LIVE","SANDBOX"]}]',
+        '[{"field":["account_mode"],"operator":"EQUAL","value":"LIVE"}]',
+        '[{"field":{"name":"account_mode"},"operator":"EQUAL","value":"LIVE"}]',
+        '[{"field":"account_mode","operator":"IN","value":[]}]',
         "[1, 2]",
         "not json at all [",
     ],
@@ -221,6 +224,13 @@ def test_filtering(graph: Graph, varied: list[PhoneNumber], filtering: str, expe
 def test_bad_filtering(graph: Graph, filtering: str) -> None:
     response = graph.get(f"/{graph.tenant.waba_id}/phone_numbers", filtering=filtering)
     assert_graph_error(response, 400, 100)
+
+
+def test_an_empty_membership_filter_says_it_needs_a_value(graph: Graph) -> None:
+    filtering = '[{"field":"account_mode","operator":"NOT_IN","value":[]}]'
+    response = graph.get(f"/{graph.tenant.waba_id}/phone_numbers", filtering=filtering)
+    error = assert_graph_error(response, 400, 100)
+    assert error["message"] == "(#100) filtering: NOT_IN takes at least one value"
 
 
 def test_foreign_waba_is_100_33(graph: Graph, rival: Graph) -> None:
