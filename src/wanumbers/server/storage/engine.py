@@ -12,6 +12,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection
 from sqlalchemy.pool import StaticPool
 
+
 def normalise_url(url: str) -> str:
     """Accept the plain ``postgresql://`` users paste; we drive it with psycopg 3."""
     for prefix in ("postgresql://", "postgres://"):
