@@ -31,6 +31,7 @@ from bench.scenarios import (
     paging,
     reads,
     sandbox,
+    servers,
     writes,
 )
 from bench.stats import median_or_none, ratio
@@ -45,6 +46,7 @@ LOAD_PLANS: list[tuple[str, str, LoadPlanner]] = [
     ("s2", "S2 Graph node read", reads.s2),
     ("s3", "S3 Graph list paging", paging.s3),
     ("s8", "S8 two workers on PostgreSQL", reads.s8),
+    ("http", "HTTP server candidates", servers.http),
 ]
 ONE_SHOTS: list[tuple[str, str, OneShot]] = [
     ("s4", "S4 add + verify", writes.s4),
@@ -62,8 +64,8 @@ def run(config: RunConfig) -> list[ScenarioResult]:
     try:
         results = _run(ctx)
         meta = _meta(ctx, time.perf_counter() - started)
-        # A quick (smoke) run must not overwrite the recorded full results.
-        json_path = RESULTS_DIR / ("quick.json" if config.quick else "latest.json")
+        # Only a full run replaces the recorded full results (quick and partial runs write beside them).
+        json_path = RESULTS_DIR / config.results_name()
         report.write_json(json_path, results, meta)
         table = report.render_markdown(results, meta)
         print("\n" + table)
@@ -214,7 +216,8 @@ def _meta(ctx: Context, elapsed: float) -> dict[str, Any]:
     config = ctx.config
     return {
         "finished_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "mode": "quick" if config.quick else "full",
+        "mode": "quick" if config.quick else ("partial" if config.partial else "full"),
+        "scenarios": list(config.scenarios),
         "loadgen": f"{ctx.loadgen.name} — {ctx.loadgen.note}",
         "rounds": config.rounds,
         "duration_s": config.duration_s,
@@ -240,7 +243,8 @@ def _asgi_server() -> str:
         uvicorn = "?"
     loop = "uvloop" if find_spec("uvloop") else "asyncio"
     parser = "httptools" if find_spec("httptools") else "h11"
-    return f"uvicorn {uvicorn} ({loop} loop, {parser} parser)"
+    bounded = " + wanumbers bounded protocol" if find_spec("wanumbers.server.http_server") else ""
+    return f"uvicorn {uvicorn} ({loop} loop, {parser} parser{bounded})"
 
 
 def _machine() -> str:
