@@ -220,8 +220,9 @@ def _limit_files(limit: int) -> Callable[[], None]:
     return lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
 
 
-def _start(registry: ProcessRegistry, name: str, argv: Sequence[str], files: int | None) -> ManagedProcess:
-    port = int(argv[argv.index("--port") + 1]) if "--port" in argv else int(argv[-1].rsplit(":", 1)[1])
+def _start(
+    registry: ProcessRegistry, name: str, port: int, argv: Sequence[str], files: int | None
+) -> ManagedProcess:
     if files is None:
         proc = registry.start(name, argv, port=port)
     else:  # the registry does not take preexec hooks: the limit goes through prlimit(1)
@@ -233,12 +234,12 @@ def _start(registry: ProcessRegistry, name: str, argv: Sequence[str], files: int
 def probe_server(registry: ProcessRegistry, name: str, wait: float) -> dict[str, str]:
     build = SERVERS[name]
     port = free_port()
-    proc = _start(registry, name, build(port), None)
+    proc = _start(registry, name, port, build(port), None)
     results = probe_timeouts(port, wait)
     results["rss"] = probe_rss(proc, port, wait)
     registry.stop(proc)
     port = free_port()
-    proc = _start(registry, f"{name}-256", build(port), 256)
+    proc = _start(registry, f"{name}-256", port, build(port), 256)
     results["cap (256 files)"] = probe_cap(port)
     registry.stop(proc)
     return results
@@ -257,7 +258,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for name in args.servers.split(","):
             print(f"probing {name} …", flush=True)
-            table[name] = probe_server(registry, name, args.wait)
+            try:
+                table[name] = probe_server(registry, name, args.wait)
+            except Exception as error:  # one server that does not start must not hide the others
+                print(f"  {name} failed: {type(error).__name__}: {error}", flush=True)
+                continue
             for probe, outcome in table[name].items():
                 print(f"  {probe:<18} {outcome}", flush=True)
     finally:
