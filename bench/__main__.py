@@ -31,7 +31,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--scenarios",
         help=f"comma list out of {','.join(ALL_SCENARIOS + OPTIONAL_SCENARIOS)} (default: all but "
-        f"{','.join(OPTIONAL_SCENARIOS)}); a partial run writes bench/results/partial.json, never latest.json",
+        f"{','.join(OPTIONAL_SCENARIOS)}); a partial run writes bench/results/partial.json, "
+        "never latest.json",
+    )
+    parser.add_argument(
+        "--http-servers", help="candidates of --scenarios http (default: uvicorn,granian,hypercorn)"
     )
     parser.add_argument("--loadgen", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument(
@@ -64,9 +68,13 @@ def config_from_args(argv: list[str]) -> RunConfig:
         if unknown:
             raise SystemExit(f"unknown scenarios: {', '.join(sorted(unknown))}")
         config.scenarios = chosen
+    if args.http_servers:
+        config.http_servers = tuple(s.strip() for s in args.http_servers.split(",") if s.strip())
     config.loadgen = args.loadgen
     if args.docs and config.partial:
-        raise SystemExit("a partial run (--scenarios) never rewrites the full run's table in docs/benchmarks.md")
+        raise SystemExit(
+            "a partial run (--scenarios) never rewrites the full run's table in docs/benchmarks.md"
+        )
     config.write_docs = (not config.quick and not config.partial) if args.docs is None else args.docs
     config.keep_workdir = args.keep_workdir
     return config

@@ -42,6 +42,7 @@ class RunConfig:
     postgres_db: str = "wanumbers_bench"
     loadgen: str = "auto"  # auto | wrk | python
     scenarios: tuple[str, ...] = ALL_SCENARIOS
+    http_servers: tuple[str, ...] = ("uvicorn", "granian", "hypercorn")  # candidates of --scenarios http
     write_docs: bool = True
     keep_workdir: bool = False
     notes: list[str] = field(default_factory=list)

@@ -62,7 +62,11 @@ CANDIDATES: dict[str, tuple[str, Argv]] = {
 def http(ctx: Context) -> list[LoadTarget]:
     store = ctx.store("sqlite", ctx.config.store_size)
     targets: list[LoadTarget] = []
-    for name, (title, argv) in CANDIDATES.items():
+    unknown = set(ctx.config.http_servers) - set(CANDIDATES)
+    if unknown:
+        raise Skip(f"unknown HTTP servers: {', '.join(sorted(unknown))} (known: {', '.join(CANDIDATES)})")
+    for name in ctx.config.http_servers:
+        title, argv = CANDIDATES[name]
         try:
             targets += _targets(ctx, store, name, title, argv)
         except Skip as skip:
@@ -77,7 +81,9 @@ def _targets(ctx: Context, store: Store, name: str, title: str, argv: Argv) -> l
     from bench.runner import BASELINE_PATH  # the baseline's own path and header, for a like-for-like row
 
     raw_port, s1_port = free_port(), free_port()
-    raw = ctx.registry.start(f"http-{name}-raw", server_cmd(argv("bench.baseline:app", raw_port, False)), port=raw_port)
+    raw = ctx.registry.start(
+        f"http-{name}-raw", server_cmd(argv("bench.baseline:app", raw_port, False)), port=raw_port
+    )
     env = {"WANUMBERS_DATABASE_URL": store.db.url}
     s1 = ctx.registry.start(
         f"http-{name}-s1", server_cmd(argv(SERVICE_APP, s1_port, True)), port=s1_port, env=env
@@ -87,6 +93,8 @@ def _targets(ctx: Context, store: Store, name: str, title: str, argv: Argv) -> l
     wait_until_ok(s1, store.details_path(0), headers)
     paths = [store.details_path(i) for i in _indexes(store.size)]
     return [
-        LoadTarget(f"http-{name}-raw", f"HTTP: raw ASGI on {title}", raw, [BASELINE_PATH], {"api-key": "bench"}),
+        LoadTarget(
+            f"http-{name}-raw", f"HTTP: raw ASGI on {title}", raw, [BASELINE_PATH], {"api-key": "bench"}
+        ),
         LoadTarget(f"http-{name}-s1", f"HTTP: S1 details, SQLite, on {title}", s1, paths, headers),
     ]
