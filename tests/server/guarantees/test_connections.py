@@ -181,13 +181,15 @@ def _one_answer(sock: socket.socket) -> tuple[int | None, bool]:
 # --- open connections and memory ----------------------------------------------------------------------
 
 
-def _limit_open_files(limit: int) -> Callable[[], None]:
+def _limit_open_files(limit: int | None) -> Callable[[], None] | None:
+    if limit is None:
+        return None
     return lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
 
 
 @contextmanager
-def serving_with_open_files(tmp_path: Path, limit: int) -> Iterator[Server]:
-    """``wanumbers serve`` whose process may open ``limit`` files (as after ``ulimit -n``)."""
+def serving_with(tmp_path: Path, env: dict[str, str], open_files: int | None = None) -> Iterator[Server]:
+    """``wanumbers serve`` with ``env`` set and, optionally, ``open_files`` (as after ``ulimit -n``)."""
     port, log = free_port(), tmp_path / "serve.log"
     args = ["serve", "--port", str(port), "--database-url", f"sqlite:///{tmp_path / 'store.db'}"]
     with log.open("wb") as sink:
@@ -195,8 +197,8 @@ def serving_with_open_files(tmp_path: Path, limit: int) -> Iterator[Server]:
             [sys.executable, "-m", "wanumbers.cli", *args],
             stdout=sink,
             stderr=subprocess.STDOUT,
-            env=clean_env({"WANUMBERS_HEADER_TIMEOUT": "60"}),  # the held sockets must not expire
-            preexec_fn=_limit_open_files(limit),
+            env=clean_env(env),
+            preexec_fn=_limit_open_files(open_files),
         )
     server = Server(f"http://127.0.0.1:{port}", process, log)
     try:
@@ -219,7 +221,8 @@ def _wait_answering(server: Server) -> None:
 
 def test_more_connections_than_the_open_file_limit_allows_do_not_fail_real_requests(tmp_path: Path) -> None:
     # 256 open files: uvicorn alone failed real requests once 300 sockets held half a request line.
-    with serving_with_open_files(tmp_path, 256) as server:
+    # WANUMBERS_HEADER_TIMEOUT: the held sockets must not expire by themselves during the test.
+    with serving_with(tmp_path, {"WANUMBERS_HEADER_TIMEOUT": "60"}, open_files=256) as server:
         held = []
         try:
             for _ in range(300):
@@ -277,3 +280,14 @@ def test_four_parallel_50_mb_headers_are_431_and_leave_memory_bounded(tmp_path: 
         after = _peak_rss_mb(server.process.pid)
     assert statuses == [431] * 4
     assert after - before < 20, (before, after)  # a 16 KiB bound plus read buffers, not 200 MB
+
+
+def test_the_bounds_are_read_from_wanumbers_environment_variables(tmp_path: Path) -> None:
+    env = {"WANUMBERS_MAX_HEADER_BYTES": "2048", "WANUMBERS_HEADER_TIMEOUT": "1"}
+    with serving_with(tmp_path, env) as server:
+        status = httpx.get(server.url + DETAILS, headers={"X-Pad": "a" * 3000}, timeout=WAIT).status_code
+        with connection(server) as sock:
+            sock.sendall(b"GET /v2/x HT")
+            move = server_move(sock)
+    assert status == 431
+    assert move == (408, True)
