@@ -70,8 +70,9 @@ def serve(
 
 
 def _run(settings: object, limits: object) -> None:
-    from wanumbers.server.http_server import BindError, Limits
-    from wanumbers.server.http_server import serve as serve_http
+    from wanumbers.server.http_server.limits import Limits
+    from wanumbers.server.http_server.runner import BindError
+    from wanumbers.server.http_server.runner import serve as serve_http
     from wanumbers.server.settings import Settings
 
     assert isinstance(settings, Settings) and isinstance(limits, Limits)

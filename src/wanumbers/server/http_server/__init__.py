@@ -6,9 +6,5 @@
   SIGTERM after in-flight requests finish.
 
 Why uvicorn plus a protocol subclass and not granian or hypercorn: docs/architecture.md, "HTTP server".
+Nothing is imported here: the CLI reads ``limits`` for its options without paying for uvicorn.
 """
-
-from wanumbers.server.http_server.limits import Limits, LimitsError, open_files_limit, resolve_max_connections
-from wanumbers.server.http_server.runner import BindError, serve
-
-__all__ = ["BindError", "Limits", "LimitsError", "open_files_limit", "resolve_max_connections", "serve"]

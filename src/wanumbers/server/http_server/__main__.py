@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from wanumbers.server.http_server import BindError, Limits, open_files_limit, resolve_max_connections, serve
+from wanumbers.server.http_server.limits import Limits, open_files_limit, resolve_max_connections
+from wanumbers.server.http_server.runner import BindError, serve
 
 
 def main(argv: list[str] | None = None) -> int:
