@@ -296,3 +296,43 @@ def test_sigterm_cuts_a_request_past_the_shutdown_timeout_and_still_exits_0(tmp_
         process.communicate(timeout=WAIT)
     assert exit_code == 0
     assert len(outcome) == 1  # the client was told, one way or another, and did not hang
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_two_workers_keep_the_bounds_and_stop_with_exit_0_on_sigterm(database_url: str) -> None:
+    # The limits travel to spawned worker processes inside uvicorn's pickled config.
+    args = ["--port", "0", "--workers", "2", "--database-url", database_url, "--header-timeout", "1"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "wanumbers.cli", "serve", *args],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+        env=clean_env(),
+    )
+    try:
+        url = _listening_url(process)
+        served = _first_answer(url)
+        with socket.create_connection(("127.0.0.1", int(url.rsplit(":", 1)[1])), timeout=WAIT) as sock:
+            sock.sendall(b"GET /x HT")
+            answer = sock.recv(64)
+        process.send_signal(signal.SIGTERM)
+        exit_code = process.wait(WAIT)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.communicate(timeout=WAIT)
+    assert served == 200
+    assert answer.startswith(b"HTTP/1.1 408 ")
+    assert exit_code == 0
+
+
+def _first_answer(url: str) -> int:
+    """Workers start after the bind: poll (bounded) until one answers."""
+    deadline = time.monotonic() + WAIT
+    while True:
+        try:
+            return httpx.get(url + "/openapi.json", timeout=WAIT).status_code
+        except httpx.TransportError:
+            assert time.monotonic() < deadline, "no worker answered"
+            time.sleep(0.1)
