@@ -34,7 +34,7 @@ from bench.scenarios import (
     servers,
     writes,
 )
-from bench.stats import median_or_none, ratio
+from bench.stats import median, median_or_none, ratio
 
 RESULTS_DIR = REPO_ROOT / "bench" / "results"
 DOCS_MD = REPO_ROOT / "docs" / "benchmarks.md"
@@ -154,6 +154,7 @@ def _rounds(ctx: Context, targets: list[LoadTarget]) -> dict[str, ScenarioResult
     """A B C … A B C …: interleaving spreads the machine's drift over every target alike."""
     files = {t.key: write_paths(ctx.workdir / f"{t.key}.paths", t.paths) for t in targets}
     runs: dict[str, list[LoadStats]] = {t.key: [] for t in targets}
+    cpu_us: dict[str, list[float]] = {t.key: [] for t in targets}  # server CPU per request, per run
     failures: dict[str, str] = {}
     if ctx.config.warmup_s > 0:
         for t in targets:
@@ -164,15 +165,22 @@ def _rounds(ctx: Context, targets: list[LoadTarget]) -> dict[str, ScenarioResult
             if t.key in failures:
                 continue
             spec = _spec(ctx, t, files[t.key], ctx.config.duration_s)
+            cpu_before = t.server.cpu_seconds()
             stats = _load_once(ctx, spec, t.key, failures)
             if stats is not None:
                 runs[t.key].append(stats)
+                if stats.requests:
+                    cpu_us[t.key].append((t.server.cpu_seconds() - cpu_before) / stats.requests * 1e6)
                 print(
                     f"  {t.key:<20} {stats.rps:>9,.0f} rps  p50 {stats.p50_ms:6.2f} ms  "
                     f"p99 {stats.p99_ms:6.2f} ms  errors {stats.errors}"
                 )
     base_rps = median_or_none([s.rps for s in runs["baseline"]])
-    return {t.key: _aggregate(t, runs[t.key], failures.get(t.key), base_rps) for t in targets}
+    measured = {t.key: _aggregate(t, runs[t.key], failures.get(t.key), base_rps) for t in targets}
+    for key, values in cpu_us.items():
+        if values:
+            measured[key].metrics["server CPU µs/request"] = round(median(values), 1)
+    return measured
 
 
 def _load_once(ctx: Context, spec: LoadSpec, key: str, failures: dict[str, str]) -> LoadStats | None:
