@@ -244,6 +244,7 @@ def test_one_bounded_load_run_against_the_baseline(tool: str, tmp_path: Path) ->
         assert stats.requests > 0 and stats.errors == 0
         assert 0 < stats.p50_ms <= stats.p99_ms
         assert (server.peak_rss_mb() or 0) > 1
+        assert server.cpu_seconds() > 0  # the load cost the server CPU time: the per-request figure's base
     finally:
         registry.close()
     assert not server.alive()
