@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import resource
+import sys
 from dataclasses import dataclass
 
 MAX_HEADER_BYTES = 16 * 1024  # request line + header fields; Node's default, 8x what a Graph client sends
@@ -38,7 +38,11 @@ class Limits:
 
 def open_files_limit() -> int:
     """The soft open-file limit, raised towards the hard one first (as Go's runtime does), so a default
-    ``ulimit -n 1024`` does not cap a server that may hold more."""
+    ``ulimit -n 1024`` does not cap a server that may hold more. Windows has no such limit to read."""
+    if sys.platform == "win32":
+        return RAISED_OPEN_FILES
+    import resource
+
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     wanted = RAISED_OPEN_FILES if hard == resource.RLIM_INFINITY else min(hard, RAISED_OPEN_FILES)
     if soft != resource.RLIM_INFINITY and soft < wanted:
