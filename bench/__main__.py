@@ -7,7 +7,7 @@ import signal
 import sys
 from types import FrameType
 
-from bench.config import ALL_SCENARIOS, RunConfig, parse_duration
+from bench.config import ALL_SCENARIOS, OPTIONAL_SCENARIOS, RunConfig, parse_duration
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -28,7 +28,15 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--connections", type=int, help="concurrent connections (default 32)")
     parser.add_argument("--store-size", type=int, help="numbers behind S1/S2/S8 (default 100k)")
     parser.add_argument("--big-store-size", type=int, help="numbers in the S3/S7 WABA (default 1M)")
-    parser.add_argument("--scenarios", help=f"comma list out of {','.join(ALL_SCENARIOS)}")
+    parser.add_argument(
+        "--scenarios",
+        help=f"comma list out of {','.join(ALL_SCENARIOS + OPTIONAL_SCENARIOS)} (default: all but "
+        f"{','.join(OPTIONAL_SCENARIOS)}); a partial run writes bench/results/partial.json, "
+        "never latest.json",
+    )
+    parser.add_argument(
+        "--http-servers", help="candidates of --scenarios http (default: uvicorn,granian,hypercorn)"
+    )
     parser.add_argument("--loadgen", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument(
         "--docs",
@@ -56,12 +64,18 @@ def config_from_args(argv: list[str]) -> RunConfig:
             setattr(config, name, value)
     if args.scenarios:
         chosen = tuple(s.strip() for s in args.scenarios.split(",") if s.strip())
-        unknown = set(chosen) - set(ALL_SCENARIOS)
+        unknown = set(chosen) - set(ALL_SCENARIOS + OPTIONAL_SCENARIOS)
         if unknown:
             raise SystemExit(f"unknown scenarios: {', '.join(sorted(unknown))}")
         config.scenarios = chosen
+    if args.http_servers:
+        config.http_servers = tuple(s.strip() for s in args.http_servers.split(",") if s.strip())
     config.loadgen = args.loadgen
-    config.write_docs = (not config.quick) if args.docs is None else args.docs
+    if args.docs and config.partial:
+        raise SystemExit(
+            "a partial run (--scenarios) never rewrites the full run's table in docs/benchmarks.md"
+        )
+    config.write_docs = (not config.quick and not config.partial) if args.docs is None else args.docs
     config.keep_workdir = args.keep_workdir
     return config
 

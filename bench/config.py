@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 SERVER_CPU = 0
 LOAD_CPU = 1
 
-ALL_SCENARIOS = ("s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8")
+ALL_SCENARIOS = ("s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8")  # a full run
+OPTIONAL_SCENARIOS = ("http",)  # only when asked for with --scenarios
 
 
 def parse_duration(text: str) -> float:
@@ -41,9 +42,21 @@ class RunConfig:
     postgres_db: str = "wanumbers_bench"
     loadgen: str = "auto"  # auto | wrk | python
     scenarios: tuple[str, ...] = ALL_SCENARIOS
+    http_servers: tuple[str, ...] = ("uvicorn", "granian", "hypercorn")  # candidates of --scenarios http
     write_docs: bool = True
     keep_workdir: bool = False
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def partial(self) -> bool:
+        """Leaves out scenarios of a full run: its results must not replace the full run's."""
+        return not set(ALL_SCENARIOS) <= set(self.scenarios)
+
+    def results_name(self) -> str:
+        """``latest.json`` (committed) only for a full run; quick and partial runs write beside it."""
+        if self.quick:
+            return "quick.json"
+        return "partial.json" if self.partial else "latest.json"
 
     @classmethod
     def quick_mode(cls) -> RunConfig:

@@ -20,7 +20,9 @@ from bench.procs import ManagedProcess, ProcessRegistry, free_port, server_cmd, 
 
 # Importable pieces each kind of scenario needs before it can start a server.
 SERVER_MODULES = ("wanumbers.cli:main", "wanumbers.server.storage.models:phone_numbers")
-# The ASGI server settings shared by the baseline and `wanumbers serve` (keep in sync).
+# The HTTP server `wanumbers serve` runs; the baseline runs on it too.
+BOUNDED_SERVER = "wanumbers.server.http_server"
+# Plain uvicorn's settings matching it, for a tree where it is missing (keep in sync).
 UVICORN_ARGS = ("--no-access-log", "--log-level", "warning")
 
 
@@ -94,6 +96,12 @@ class Context:
 
 
 def baseline_argv(port: int) -> list[str]:
+    """The raw ASGI app on the HTTP server ``wanumbers serve`` runs (same protocol, limits and log
+    settings), so a ratio measures the service and not a difference of servers; plain uvicorn while
+    that server is not importable."""
+    if service.missing_piece(BOUNDED_SERVER) is None:
+        argv = [sys.executable, "-m", BOUNDED_SERVER, "bench.baseline:app"]
+        return [*argv, "--host", "127.0.0.1", "--port", str(port)]
     argv = [sys.executable, "-m", "uvicorn", "bench.baseline:app"]
     return [*argv, "--host", "127.0.0.1", "--port", str(port), *UVICORN_ARGS]
 

@@ -97,6 +97,13 @@ class ManagedProcess:
         known = [p for p in peaks if p is not None]
         return max(known) / 1024.0 if known else None
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU time so far of the process and its descendants (workers, runtime threads).
+
+        Divided by the requests of a load run, it is what one request costs the server, a figure the
+        machine's noise moves much less than throughput."""
+        return sum(_cpu_seconds(pid) for pid in [self.pid, *_descendants(self.pid)])
+
     def stop(self, timeout: float = 5.0) -> None:
         if not self.alive():
             return
@@ -111,6 +118,17 @@ class ManagedProcess:
 def _signal_group(popen: subprocess.Popen[bytes], sig: int) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(popen.pid, sig)  # our own session: pgid == pid
+
+
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS  # utime, stime
 
 
 def _vm_hwm_kb(pid: int) -> int | None:

@@ -31,9 +31,10 @@ from bench.scenarios import (
     paging,
     reads,
     sandbox,
+    servers,
     writes,
 )
-from bench.stats import median_or_none, ratio
+from bench.stats import median, median_or_none, ratio
 
 RESULTS_DIR = REPO_ROOT / "bench" / "results"
 DOCS_MD = REPO_ROOT / "docs" / "benchmarks.md"
@@ -45,6 +46,7 @@ LOAD_PLANS: list[tuple[str, str, LoadPlanner]] = [
     ("s2", "S2 Graph node read", reads.s2),
     ("s3", "S3 Graph list paging", paging.s3),
     ("s8", "S8 two workers on PostgreSQL", reads.s8),
+    ("http", "HTTP server candidates", servers.http),
 ]
 ONE_SHOTS: list[tuple[str, str, OneShot]] = [
     ("s4", "S4 add + verify", writes.s4),
@@ -62,8 +64,8 @@ def run(config: RunConfig) -> list[ScenarioResult]:
     try:
         results = _run(ctx)
         meta = _meta(ctx, time.perf_counter() - started)
-        # A quick (smoke) run must not overwrite the recorded full results.
-        json_path = RESULTS_DIR / ("quick.json" if config.quick else "latest.json")
+        # Only a full run replaces the recorded full results (quick and partial runs write beside them).
+        json_path = RESULTS_DIR / config.results_name()
         report.write_json(json_path, results, meta)
         table = report.render_markdown(results, meta)
         print("\n" + table)
@@ -152,6 +154,7 @@ def _rounds(ctx: Context, targets: list[LoadTarget]) -> dict[str, ScenarioResult
     """A B C … A B C …: interleaving spreads the machine's drift over every target alike."""
     files = {t.key: write_paths(ctx.workdir / f"{t.key}.paths", t.paths) for t in targets}
     runs: dict[str, list[LoadStats]] = {t.key: [] for t in targets}
+    cpu_us: dict[str, list[float]] = {t.key: [] for t in targets}  # server CPU per request, per run
     failures: dict[str, str] = {}
     if ctx.config.warmup_s > 0:
         for t in targets:
@@ -162,15 +165,22 @@ def _rounds(ctx: Context, targets: list[LoadTarget]) -> dict[str, ScenarioResult
             if t.key in failures:
                 continue
             spec = _spec(ctx, t, files[t.key], ctx.config.duration_s)
+            cpu_before = t.server.cpu_seconds()
             stats = _load_once(ctx, spec, t.key, failures)
             if stats is not None:
                 runs[t.key].append(stats)
+                if stats.requests:
+                    cpu_us[t.key].append((t.server.cpu_seconds() - cpu_before) / stats.requests * 1e6)
                 print(
                     f"  {t.key:<20} {stats.rps:>9,.0f} rps  p50 {stats.p50_ms:6.2f} ms  "
                     f"p99 {stats.p99_ms:6.2f} ms  errors {stats.errors}"
                 )
     base_rps = median_or_none([s.rps for s in runs["baseline"]])
-    return {t.key: _aggregate(t, runs[t.key], failures.get(t.key), base_rps) for t in targets}
+    measured = {t.key: _aggregate(t, runs[t.key], failures.get(t.key), base_rps) for t in targets}
+    for key, values in cpu_us.items():
+        if values:
+            measured[key].metrics["server CPU µs/request"] = round(median(values), 1)
+    return measured
 
 
 def _load_once(ctx: Context, spec: LoadSpec, key: str, failures: dict[str, str]) -> LoadStats | None:
@@ -214,7 +224,8 @@ def _meta(ctx: Context, elapsed: float) -> dict[str, Any]:
     config = ctx.config
     return {
         "finished_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "mode": "quick" if config.quick else "full",
+        "mode": "quick" if config.quick else ("partial" if config.partial else "full"),
+        "scenarios": list(config.scenarios),
         "loadgen": f"{ctx.loadgen.name} — {ctx.loadgen.note}",
         "rounds": config.rounds,
         "duration_s": config.duration_s,
@@ -240,7 +251,8 @@ def _asgi_server() -> str:
         uvicorn = "?"
     loop = "uvloop" if find_spec("uvloop") else "asyncio"
     parser = "httptools" if find_spec("httptools") else "h11"
-    return f"uvicorn {uvicorn} ({loop} loop, {parser} parser)"
+    bounded = " + wanumbers bounded protocol" if find_spec("wanumbers.server.http_server") else ""
+    return f"uvicorn {uvicorn} ({loop} loop, {parser} parser{bounded})"
 
 
 def _machine() -> str:

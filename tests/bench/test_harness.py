@@ -244,6 +244,26 @@ def test_one_bounded_load_run_against_the_baseline(tool: str, tmp_path: Path) ->
         assert stats.requests > 0 and stats.errors == 0
         assert 0 < stats.p50_ms <= stats.p99_ms
         assert (server.peak_rss_mb() or 0) > 1
+        assert server.cpu_seconds() > 0  # the load cost the server CPU time: the per-request figure's base
     finally:
         registry.close()
     assert not server.alive()
+
+
+def test_a_partial_run_never_replaces_the_full_runs_results() -> None:
+    partial = config_from_args(["--scenarios", "s1,http"])
+    assert partial.partial and partial.results_name() == "partial.json"
+    assert partial.write_docs is False  # the committed table stays the full run's
+    with pytest.raises(SystemExit, match="partial run"):
+        config_from_args(["--scenarios", "s1", "--docs"])
+    full = config_from_args([])
+    assert not full.partial and full.results_name() == "latest.json" and full.write_docs
+    with_extra = config_from_args(["--scenarios", "s1,s2,s3,s4,s5,s6,s7,s8,http"])
+    assert not with_extra.partial and with_extra.results_name() == "latest.json"
+    assert config_from_args(["--quick", "--scenarios", "s1"]).results_name() == "quick.json"
+
+
+def test_the_baseline_runs_on_the_server_wanumbers_serve_runs() -> None:
+    from bench.context import BOUNDED_SERVER, baseline_argv
+
+    assert baseline_argv(8000)[1:4] == ["-m", BOUNDED_SERVER, "bench.baseline:app"]

@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from wanumbers.cli.common import database_option
+from wanumbers.cli.serve_limits import limit_options
 
 DEMO_NAME = "wanumbers-demo"
 DEMO_PHONE = ("9876543210", "+91")
@@ -38,6 +39,7 @@ DEMO_PHONE = ("9876543210", "+91")
 @click.option("--graph-base-url", envvar="WANUMBERS_GRAPH_BASE_URL", help="Live mode: Graph API URL.")
 @click.option("--graph-token", envvar="WANUMBERS_GRAPH_TOKEN", help="Live mode: Graph access token.")
 @click.option("--demo", is_flag=True, help="Create a demo account and WABA; print ready-to-paste curls.")
+@limit_options
 def serve(
     host: str,
     port: int,
@@ -47,6 +49,7 @@ def serve(
     graph_base_url: str | None,
     graph_token: str | None,
     demo: bool,
+    limits: object,
 ) -> None:
     """Start the service."""
     from wanumbers.server.settings import Settings, SettingsError
@@ -65,15 +68,16 @@ def serve(
         raise click.UsageError(str(error)) from error
     if demo:
         _print_demo(settings)
-    _run(settings)
+    _run(settings, limits)
 
 
-def _run(settings: object) -> None:
-    import uvicorn
-
+def _run(settings: object, limits: object) -> None:
+    from wanumbers.server.http_server.limits import Limits
+    from wanumbers.server.http_server.runner import BindError
+    from wanumbers.server.http_server.runner import serve as serve_http
     from wanumbers.server.settings import Settings
 
-    assert isinstance(settings, Settings)
+    assert isinstance(settings, Settings) and isinstance(limits, Limits)
     # Workers are separate processes: hand them the settings through the environment.
     os.environ.update(
         {
@@ -83,21 +87,24 @@ def _run(settings: object) -> None:
             **({"WANUMBERS_GRAPH_TOKEN": settings.graph_token} if settings.graph_token else {}),
         }
     )
-    click.echo(
-        f"wanumbers listening on http://{settings.host}:{settings.port} "
-        f"({settings.upstream}, {_redact(settings.database_url)})",
-        err=True,
-    )
-    uvicorn.run(
-        "wanumbers.server.app:create_app",
-        factory=True,
-        host=settings.host,
-        port=settings.port,
-        workers=settings.workers if settings.workers > 1 else None,
-        log_level="warning",
-        access_log=False,
-        lifespan="on",
-    )
+    store = _redact(settings.database_url)
+
+    def listening(url: str) -> None:  # called once the port is bound: connections queue from here on
+        click.echo(f"wanumbers listening on {url} ({settings.upstream}, {store})", err=True)
+
+    try:
+        serve_http(
+            "wanumbers.server.app:create_app",
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            workers=settings.workers,
+            limits=limits,
+            on_listening=listening,
+        )
+    except BindError as error:
+        click.echo(f"error: {error.strerror}", err=True)
+        sys.exit(2)
 
 
 def _redact(url: str) -> str:
