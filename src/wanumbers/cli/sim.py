@@ -11,7 +11,14 @@ from typing import Any
 
 import click
 
-from wanumbers.cli.common import database_option, emit, fail_on_domain_error, json_option, runtime_for
+from wanumbers.cli.common import (
+    AnyCaseChoice,
+    database_option,
+    emit,
+    fail_on_domain_error,
+    json_option,
+    runtime_for,
+)
 from wanumbers.cli.sim_faults import faults
 from wanumbers.server.domain.lifecycle import AccountMode, MessagingTier, Quality
 from wanumbers.server.services import admin
@@ -87,7 +94,7 @@ def _value_command(name: str, metavar: str, values: list[str], use_case: Callabl
 
     @sim.command(name, help=f"Set the number's {name.replace('-', ' ')} ({' | '.join(values)}).")
     @number_argument
-    @click.argument("value", metavar=metavar, type=click.Choice(values, case_sensitive=False))
+    @click.argument("value", metavar=metavar, type=AnyCaseChoice(values))
     @database_option
     @json_option
     @fail_on_domain_error
