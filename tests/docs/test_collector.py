@@ -109,11 +109,18 @@ def test_examples_share_a_reader_s_shell_and_an_http_error_fails_the_block(tmp_p
         '```bash\ncurl -X POST "http://127.0.0.1:8080/v23.0/1/request_code" '
         '-H "Authorization: Bearer $TOKEN" -d code_method=SMS\n```\n'
     )
+    on_purpose = (
+        "```console\n"
+        '$ curl -X POST "http://127.0.0.1:8080/v23.0/1/request_code" '
+        '-H "Authorization: Bearer $TOKEN" || true\n'
+        '{"error":{"message":"(#100) The parameter code_method is required",…}}\n```\n'
+    )
     with DocSession(tmp_path) as session:
         for block in parse(good):
             session.run(block)
         with pytest.raises(AssertionError, match=r"(?s)exit 22.*returned error: 400"):
             session.run(parse(bad)[0])
+        session.run(parse(on_purpose)[0])  # an error shown deliberately: its body is what is checked
 
 
 @pytest.mark.slow
