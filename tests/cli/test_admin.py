@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
 
+from tests._processes import clean_env
 from tests._sync import sync
 from wanumbers.cli import main
 from wanumbers.server.domain.errors import DomainError
-from wanumbers.server.services import auth
+from wanumbers.server.services import admin, auth
 from wanumbers.server.services.runtime import Runtime
 
 
@@ -87,3 +90,29 @@ def test_revoking_an_unknown_token_fails_clearly(database_url: str) -> None:
     )
     assert result.exit_code == 1
     assert "no live credential matches" in result.output
+
+
+@pytest.mark.parametrize(
+    ("group", "revoke", "kind"), [("accounts", "revoke-key", "api_key"), ("tokens", "revoke", "access_token")]
+)
+def test_a_secret_piped_to_revoke_is_read_without_a_getpass_warning(
+    database_url: str, runtime: Runtime, group: str, revoke: str, kind: str
+) -> None:
+    sid = run("accounts", "create", "--name", "Acme", "--database-url", database_url, "--json")["sid"]
+    issue = admin.create_access_token if kind == "access_token" else admin.add_api_key
+    secret = sync(issue(runtime, sid))
+
+    result = subprocess.run(
+        [sys.executable, "-m", "wanumbers.cli", group, revoke, "--database-url", database_url],
+        input=secret + "\n",
+        capture_output=True,
+        text=True,
+        env=clean_env(),
+        timeout=60,
+        check=False,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "revoked"
+    assert result.stderr == "", "no GetPassWarning, no prompt text on a pipe"
+    assert secret not in result.stdout + result.stderr

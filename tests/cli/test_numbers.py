@@ -6,11 +6,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from click.testing import CliRunner, Result
 
 from wanumbers.cli import main
 from wanumbers.cli import numbers as numbers_cli
+from wanumbers.client import KALEYRA_PODS
 from wanumbers.testing import Sandbox
 
 PHONE = "+919876543210"
@@ -158,4 +160,121 @@ def test_an_interrupted_import_keeps_what_was_added(
 def test_a_csv_without_the_required_columns_is_refused(cli: Any, tmp_path: Path) -> None:
     csv_file = write_csv(tmp_path / "numbers.csv", "phone,name", "9876543210,Acme")
     result = cli("import", str(csv_file), expect=1)
-    assert "no phone_number, country_code column" in result.output
+    assert "the CSV has no phone_number or country_code column" in result.output
+
+
+def test_a_csv_missing_several_columns_lists_them_as_a_sentence(cli: Any, tmp_path: Path) -> None:
+    csv_file = write_csv(tmp_path / "numbers.csv", "phone,label", "9876543210,Acme")
+    result = cli("import", str(csv_file), expect=1)
+    assert "the CSV has no phone_number, country_code or name column" in result.output
+
+
+def test_an_empty_value_in_several_columns_reads_naturally(cli: Any, tmp_path: Path) -> None:
+    csv_file = write_csv(tmp_path / "numbers.csv", "phone_number,country_code,name", ",+91,")
+    failed = json.loads(cli("import", str(csv_file), "--json", expect=1).stdout)["failed"]
+    assert failed[0]["error"] == "empty phone_number and name"
+
+
+def test_details_says_why_a_number_is_limited(cli: Any, wanumbers_sandbox: Sandbox) -> None:
+    onboard(cli, wanumbers_sandbox)  # name still in review: LIMITED until approved
+    output = cli("details", "919876543210").stdout
+    assert "LIMITED" in output
+    assert "Your display name has not been approved yet" in " ".join(output.split())
+    # The errors come with Meta's possible solution.
+    assert "Configure SIP using" in " ".join(output.split())
+
+
+def test_list_json_prints_exactly_what_the_graph_api_answered(cli: Any, wanumbers_sandbox: Sandbox) -> None:
+    onboard(cli, wanumbers_sandbox)
+    sb = wanumbers_sandbox
+    fields = ",".join(numbers_cli.LIST_FIELDS)
+    wire = sb.http_client().get(f"/v23.0/{sb.waba_id}/phone_numbers", params={"fields": fields}).json()
+
+    assert json.loads(cli("list", "--json").stdout) == wire["data"]
+
+
+def test_details_json_prints_exactly_what_kaleyra_answered(cli: Any, wanumbers_sandbox: Sandbox) -> None:
+    onboard(cli, wanumbers_sandbox)
+    sb = wanumbers_sandbox
+    url = f"/v2/{sb.sid}/whatsapp/919876543210/phone_number_details"
+    wire = sb.http_client().get(url, headers={"api-key": sb.api_key}).json()
+
+    assert json.loads(cli("details", "919876543210", "--json").stdout) == wire
+
+
+def test_list_does_not_truncate_columns_when_piped(cli: Any, wanumbers_sandbox: Sandbox) -> None:
+    name = "Acme Store With A Rather Long Display Name"
+    number_id = wanumbers_sandbox.kaleyra.add_number(
+        wanumbers_sandbox.waba_id, "9876543210", name, "SMS", "+91"
+    )
+    output = cli("list").stdout
+    assert "…" not in output
+    row = next(line for line in output.splitlines() if number_id in line)
+    for value in (name, "PENDING_REVIEW", "PENDING", "BLOCKED", "+91 98765 43210"):
+        assert value in row
+
+
+@pytest.mark.parametrize(
+    "command", [["details", "919876543210"], ["add", "--phone", "1", "--country-code", "+91", "--name", "A"]]
+)
+def test_without_a_base_url_or_pod_the_cli_refuses_to_guess(cli: Any, command: list[str]) -> None:
+    result = CliRunner().invoke(
+        main,
+        ["numbers", *command],
+        env={
+            "WANUMBERS_SID": "HX1",
+            "WANUMBERS_API_KEY": "k",
+            "WANUMBERS_WABA_ID": "1",
+            "WANUMBERS_BASE_URL": None,
+            "WANUMBERS_POD": None,
+        },
+    )
+    assert result.exit_code == 2
+    assert "--base-url" in result.output and "WANUMBERS_BASE_URL" in result.output
+    assert "--pod" in result.output and "WANUMBERS_POD" in result.output
+
+
+def test_list_without_a_base_url_refuses_to_guess(cli: Any) -> None:
+    result = CliRunner().invoke(
+        main,
+        ["numbers", "list"],
+        env={"WANUMBERS_ACCESS_TOKEN": "t", "WANUMBERS_WABA_ID": "1", "WANUMBERS_BASE_URL": None},
+    )
+    assert result.exit_code == 2
+    assert "WANUMBERS_BASE_URL" in result.output and "graph.facebook.com" in result.output
+
+
+def test_a_pod_given_explicitly_picks_kaleyras_domain(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[str] = []
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        raise httpx.ConnectError("no network in tests", request=request)
+
+    monkeypatch.setattr(
+        numbers_cli, "client_options", lambda: {"transport": httpx.MockTransport(refuse), "max_retries": 0}
+    )
+    result = CliRunner().invoke(
+        main,
+        ["numbers", "details", "919876543210", "--pod", "SG"],
+        env={"WANUMBERS_SID": "HX1", "WANUMBERS_API_KEY": "k", "WANUMBERS_BASE_URL": None},
+    )
+    assert result.exit_code == 1
+    assert seen and seen[0].startswith(KALEYRA_PODS["SG"] + "/")
+
+
+def test_a_connection_error_names_the_url_that_failed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests._processes import free_port
+
+    monkeypatch.setattr(numbers_cli, "client_options", lambda: {"max_retries": 0})
+    base_url = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    result = CliRunner().invoke(
+        main,
+        ["numbers", "details", "919876543210", "--base-url", base_url],
+        env={"WANUMBERS_SID": "HX1", "WANUMBERS_API_KEY": "k"},
+    )
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1
+    assert f"{base_url}/v2/HX1/whatsapp/919876543210/phone_number_details" in lines[0]
+    assert "Traceback" not in result.output

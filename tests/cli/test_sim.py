@@ -150,3 +150,24 @@ def test_human_output_is_readable(database_url: str, number_id: str) -> None:
     assert result.exit_code == 0
     assert E164 in result.output
     assert "health                 BLOCKED" in result.output  # unregistered: 133010
+
+
+@pytest.mark.parametrize(
+    ("command", "listed"),
+    [
+        ("quality", "'GREEN', 'YELLOW', 'RED', 'NA'"),
+        ("tier", "'TIER_50', 'TIER_250'"),
+        ("throughput", "'STANDARD', 'HIGH'"),
+        ("account-mode", "'LIVE', 'SANDBOX'"),
+    ],
+)
+def test_a_wrong_value_lists_the_choices_as_they_are_typed(
+    database_url: str, number_id: str, command: str, listed: str
+) -> None:
+    output = fail(database_url, command, number_id, "PURPLE")
+    assert "'PURPLE' is not one of" in output
+    assert listed in output
+
+
+def test_values_are_accepted_in_any_case(database_url: str, number_id: str) -> None:
+    assert run(database_url, "quality", number_id, "yellow")["quality_rating"] == "YELLOW"

@@ -32,7 +32,19 @@ class LazyGroup(click.Group):
             command: Any = getattr(importlib.import_module(module), attribute)
         except ModuleNotFoundError:
             return None
+        show_envvars(command)
         return command  # type: ignore[no-any-return]
+
+
+def show_envvars(command: click.Command) -> None:
+    """Every option that reads an environment variable says so, in ``--help`` and in the error for a
+    missing value (Click adds "(env var: …)" to both), so no module can forget one."""
+    for param in command.params:
+        if isinstance(param, click.Option) and param.envvar:
+            param.show_envvar = True
+    if isinstance(command, click.Group):
+        for sub in command.commands.values():
+            show_envvars(sub)
 
 
 @click.group(cls=LazyGroup)

@@ -3,6 +3,8 @@ the server may be running or not."""
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from wanumbers.cli.common import (
@@ -68,15 +70,25 @@ def add_key(sid: str, database_url: str, as_json: bool) -> None:
 @accounts.command("revoke-key")
 @click.option(
     "--key",
-    prompt="API key to revoke",
-    hide_input=True,
     help="The key (prompted for, or piped on stdin, when not given: keeps it out of shell history).",
 )
 @database_option
 @json_option
-def revoke_key(key: str, database_url: str, as_json: bool) -> None:
+def revoke_key(key: str | None, database_url: str, as_json: bool) -> None:
     """Revoke one API key: it fails from the next request on, on every worker."""
-    _report_revocation(run(admin.revoke_secret(runtime_for(database_url), "api_key", key.strip())), as_json)
+    secret = read_secret(key, "API key to revoke")
+    _report_revocation(run(admin.revoke_secret(runtime_for(database_url), "api_key", secret)), as_json)
+
+
+def read_secret(given: str | None, prompt: str) -> str:
+    """The secret from the flag, a hidden prompt on a terminal, or the first line of a pipe. A pipe is
+    read directly: ``getpass`` would warn that it cannot hide what is not typed."""
+    if given is None:
+        given = click.prompt(prompt, hide_input=True) if sys.stdin.isatty() else sys.stdin.readline()
+    secret = given.strip()
+    if not secret:
+        raise click.UsageError("no secret given (pass it with the option, at the prompt or on stdin)")
+    return secret
 
 
 def _report_revocation(revoked: bool, as_json: bool) -> None:
@@ -137,16 +149,10 @@ def create_token(sid: str, database_url: str, as_json: bool) -> None:
 
 
 @tokens.command("revoke")
-@click.option(
-    "--token",
-    prompt="Access token to revoke",
-    hide_input=True,
-    help="The token (prompted for, or piped on stdin, when not given).",
-)
+@click.option("--token", help="The token (prompted for, or piped on stdin, when not given).")
 @database_option
 @json_option
-def revoke_token(token: str, database_url: str, as_json: bool) -> None:
+def revoke_token(token: str | None, database_url: str, as_json: bool) -> None:
     """Revoke a Graph access token: it fails from the next request on, on every worker."""
-    _report_revocation(
-        run(admin.revoke_secret(runtime_for(database_url), "access_token", token.strip())), as_json
-    )
+    secret = read_secret(token, "Access token to revoke")
+    _report_revocation(run(admin.revoke_secret(runtime_for(database_url), "access_token", secret)), as_json)

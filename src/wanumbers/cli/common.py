@@ -29,6 +29,17 @@ database_option = click.option(
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 
 
+class AnyCaseChoice(click.Choice[str]):
+    """Accepts any case (``red``), answers the documented spelling (``RED``), and an error lists the
+    choices as they are documented, not case-folded as Click would."""
+
+    def __init__(self, choices: list[str]) -> None:
+        super().__init__(choices, case_sensitive=False)
+
+    def get_invalid_choice_message(self, value: Any, ctx: click.Context | None) -> str:
+        return f"{value!r} is not one of {', '.join(map(repr, self.choices))}."
+
+
 def runtime_for(database_url: str) -> Runtime:
     """A runtime on the operator's database, closed when the command finishes."""
     from wanumbers.server.bootstrap import build_runtime

@@ -2,8 +2,9 @@
 or its sandbox alike.
 
 Credentials come from flags or the environment: ``WANUMBERS_SID``, ``WANUMBERS_API_KEY``,
-``WANUMBERS_BASE_URL`` (or ``WANUMBERS_POD`` for Kaleyra's own domains) and, for ``list`` (a Graph
-call), ``WANUMBERS_ACCESS_TOKEN``. Errors print one line and exit 1; ``--json`` prints for scripts.
+``WANUMBERS_WABA_ID``, ``WANUMBERS_BASE_URL`` (or ``WANUMBERS_POD`` for Kaleyra's own domains: one of
+the two is required, the CLI never picks a production API by itself) and, for ``list`` (a Graph call),
+``WANUMBERS_ACCESS_TOKEN``. Errors print one line and exit 1; ``--json`` prints for scripts.
 
 ``import`` reads a CSV with a header row and these columns (extra columns are ignored):
 
@@ -62,33 +63,44 @@ def exits_on_sdk_error(function: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def kaleyra_command(function: F) -> F:
-    """The options every Kaleyra command takes, turned into a ``kaleyra`` client argument."""
+NO_KALEYRA_URL = (
+    "no API to talk to: give --base-url (WANUMBERS_BASE_URL), e.g. http://127.0.0.1:8080 for "
+    "`wanumbers serve`, or --pod IN|SG|EU|NA (WANUMBERS_POD) for Kaleyra's own API"
+)
+NO_GRAPH_URL = (
+    "no API to talk to: give --base-url (WANUMBERS_BASE_URL), e.g. http://127.0.0.1:8080 for "
+    f"`wanumbers serve`, or {DEFAULT_GRAPH_URL} for Meta's own Graph API"
+)
 
-    @click.option("--sid", envvar="WANUMBERS_SID", required=True, help="Account SID [WANUMBERS_SID].")
-    @click.option("--api-key", envvar="WANUMBERS_API_KEY", required=True, help="API key [WANUMBERS_API_KEY].")
-    @click.option("--base-url", envvar="WANUMBERS_BASE_URL", help="API URL [WANUMBERS_BASE_URL].")
+
+def kaleyra_command(function: F) -> F:
+    """The options every Kaleyra command takes, turned into a ``kaleyra`` client argument.
+
+    Where the calls go is never guessed: a base URL (a wanumbers service) or a pod (Kaleyra's own
+    domains, real numbers) must be given. A base URL wins over a pod."""
+
+    @click.option("--sid", envvar="WANUMBERS_SID", required=True, help="Account SID.")
+    @click.option("--api-key", envvar="WANUMBERS_API_KEY", required=True, help="API key.")
+    @click.option("--base-url", envvar="WANUMBERS_BASE_URL", help="API URL, e.g. http://127.0.0.1:8080.")
     @click.option(
         "--pod",
         envvar="WANUMBERS_POD",
         type=click.Choice(["IN", "SG", "EU", "NA"]),
-        default="IN",
-        show_default=True,
-        help="Kaleyra pod, when no base URL is given [WANUMBERS_POD].",
+        help="Kaleyra's own API of this pod (when no base URL is given).",
     )
     @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
     @functools.wraps(function)
     @exits_on_sdk_error
-    def wrapper(sid: str, api_key: str, base_url: str | None, pod: str, **kwargs: Any) -> Any:
-        with Kaleyra(sid, api_key, pod, base_url, **client_options()) as kaleyra:  # type: ignore[arg-type]
+    def wrapper(sid: str, api_key: str, base_url: str | None, pod: str | None, **kwargs: Any) -> Any:
+        if base_url is None and pod is None:
+            raise click.UsageError(NO_KALEYRA_URL)
+        with Kaleyra(sid, api_key, pod or "IN", base_url, **client_options()) as kaleyra:  # type: ignore[arg-type]
             return function(kaleyra, **kwargs)
 
     return wrapper  # type: ignore[return-value]
 
 
-waba_option = click.option(
-    "--waba-id", envvar="WANUMBERS_WABA_ID", required=True, help="WABA id [WANUMBERS_WABA_ID]."
-)
+waba_option = click.option("--waba-id", envvar="WANUMBERS_WABA_ID", required=True, help="WABA id.")
 
 
 @click.group()
@@ -190,15 +202,20 @@ def details(kaleyra: Kaleyra, phone_number: str, api_version: str, as_json: bool
     "--access-token",
     envvar="WANUMBERS_ACCESS_TOKEN",
     required=True,
-    help="Graph access token [WANUMBERS_ACCESS_TOKEN].",
+    help="Graph access token.",
 )
-@click.option("--base-url", envvar="WANUMBERS_BASE_URL", help="Graph API URL [WANUMBERS_BASE_URL].")
+@click.option(
+    "--base-url",
+    envvar="WANUMBERS_BASE_URL",
+    help=f"Graph API URL: a wanumbers service, or {DEFAULT_GRAPH_URL} for Meta's.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
 @exits_on_sdk_error
 def list_numbers(waba_id: str, access_token: str, base_url: str | None, as_json: bool) -> None:
     """Every number of a WABA, over the Graph API (follows pages to the end)."""
-    url = base_url or DEFAULT_GRAPH_URL
-    with CloudAPI(access_token, waba_id=waba_id, base_url=url, **client_options()) as graph:
+    if base_url is None:
+        raise click.UsageError(NO_GRAPH_URL)
+    with CloudAPI(access_token, waba_id=waba_id, base_url=base_url, **client_options()) as graph:
         found = list(graph.iter_phone_numbers(fields=LIST_FIELDS, limit=100))
     if as_json:
         view.echo_json([view.plain(number) for number in found])

@@ -7,7 +7,7 @@ already exists is *skipped*, so re-running an interrupted import picks up where 
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -68,18 +68,26 @@ def read_rows(source: IO[str]) -> tuple[list[Row], list[tuple[int, str, str]]]:
     header = {name.strip() for name in reader.fieldnames or ()}
     missing = [name for name in REQUIRED if name not in header]
     if missing:
-        raise ValueError(f"the CSV has no {', '.join(missing)} column (needs {', '.join(REQUIRED)})")
+        needs = listing(REQUIRED, "and")
+        raise ValueError(f"the CSV has no {listing(missing, 'or')} column (it needs {needs})")
     rows, invalid = [], []
     for record in reader:
         values = {(key or "").strip(): (value or "").strip() for key, value in record.items()}
         line = reader.line_num
         empty = [name for name in REQUIRED if not values.get(name)]
         if empty:
-            invalid.append((line, values.get("phone_number", ""), f"empty {', '.join(empty)}"))
+            invalid.append((line, values.get("phone_number", ""), f"empty {listing(empty, 'and')}"))
             continue
         method = (values.get("verification_type") or "SMS").upper()
         rows.append(Row(line, values["phone_number"], values["country_code"], values["name"], method))
     return rows, invalid
+
+
+def listing(words: Sequence[str], conjunction: str) -> str:
+    """``a``, ``a or b``, ``a, b or c``."""
+    if len(words) < 2:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
 
 
 def import_csv(kaleyra: Kaleyra, waba_id: str, source: IO[str], *, show_progress: bool) -> ImportReport:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -11,7 +12,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from wanumbers.client import KaleyraError, PhoneNumber, WanumbersError
+from wanumbers.client import APIConnectionError, KaleyraError, PhoneNumber, WanumbersError
+from wanumbers.client.types.health_status import HealthEntity
 
 _COLOURS = {
     "GREEN": "green",
@@ -28,6 +30,8 @@ _COLOURS = {
     "FLAGGED": "red",
     "DECLINED": "red",
 }
+# Wide enough that piped output (grep, less, a CI log) is never cut or wrapped.
+PIPED_WIDTH = 10_000
 # (field, header): short headers keep the table readable in an 80-column terminal.
 LIST_COLUMNS = (
     ("id", "id"),
@@ -41,8 +45,10 @@ LIST_COLUMNS = (
 
 
 def console() -> Console:
-    """A console on the current stdout (resolved per command, so test runners can capture it)."""
-    return Console(soft_wrap=False, highlight=False)
+    """A console on the current stdout (resolved per command, so test runners can capture it): as wide
+    as the terminal, or unbounded when piped."""
+    width = None if sys.stdout.isatty() else PIPED_WIDTH
+    return Console(soft_wrap=False, highlight=False, width=width)
 
 
 def coloured(value: object) -> Text:
@@ -55,7 +61,8 @@ def echo_json(data: Any) -> None:
 
 
 def plain(number: PhoneNumber) -> dict[str, Any]:
-    data: dict[str, Any] = number.model_dump(mode="json", exclude_none=True)
+    """The number as the API sent it: exactly the wire's keys (no model defaults added)."""
+    data: dict[str, Any] = number.model_dump(mode="json", by_alias=True, exclude_unset=True)
     return data
 
 
@@ -73,16 +80,27 @@ def details_table(number: PhoneNumber) -> Table:
     if number.health_status is not None:
         table.add_row("health", coloured(number.health_status.can_send_message))
         for entity in number.health_status.entities:
-            problems = "; ".join(error.error_description or str(error.error_code) for error in entity.errors)
-            label = Text(f"  {entity.entity_type} {entity.id} ")
-            table.add_row(label, coloured(entity.can_send_message) + Text(f" {problems}".rstrip()))
+            label = Text(f"  {entity.entity_type} {entity.id}")
+            table.add_row(label, coloured(entity.can_send_message))
+            for reason in reasons(entity):
+                table.add_row("", Text(f"- {reason}"))
     return table
+
+
+def reasons(entity: HealthEntity) -> list[str]:
+    """Why an entity is LIMITED or BLOCKED: Meta's notes, then each error with its possible solution."""
+    found = list(entity.additional_info)
+    for error in entity.errors:
+        line = f"{error.error_code} {error.error_description or ''}".rstrip()
+        found.append(f"{line} (fix: {error.possible_solution})" if error.possible_solution else line)
+    return found
 
 
 def list_table(numbers: Iterable[PhoneNumber]) -> Table:
     table = Table(title="Phone numbers")
     for field, header in LIST_COLUMNS:
-        table.add_column(header, no_wrap=field in ("id", "display_phone_number"))
+        # Values fold rather than end in "…": a status cut to "PEND…" says nothing.
+        table.add_column(header, no_wrap=field in ("id", "display_phone_number"), overflow="fold")
     for number in numbers:
         row = {**plain(number), "health": health_of(number)}
         table.add_row(*(coloured(row.get(field)) for field, _ in LIST_COLUMNS))
@@ -96,6 +114,8 @@ def _compact(value: dict[str, Any]) -> str:
 def error_line(error: WanumbersError) -> str:
     """One line that says what went wrong, with the per-field reasons Kaleyra gives."""
     line = str(error)
+    if isinstance(error, APIConnectionError):
+        return f"{line} ({error.request.method} {error.request.url}: is the service running there?)"
     if isinstance(error, KaleyraError):
         details = [f"{key}: {value}" for key, value in error.error.items() if value != error.message]
         if details:

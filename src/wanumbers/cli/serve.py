@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-import json
 import os
 import sys
-from typing import Any
 
 import click
 
 from wanumbers.cli.common import database_option
 from wanumbers.cli.serve_limits import limit_options
-
-DEMO_NAME = "wanumbers-demo"
-DEMO_PHONE = ("9876543210", "+91")
 
 
 @click.command()
@@ -38,7 +32,9 @@ DEMO_PHONE = ("9876543210", "+91")
 )
 @click.option("--graph-base-url", envvar="WANUMBERS_GRAPH_BASE_URL", help="Live mode: Graph API URL.")
 @click.option("--graph-token", envvar="WANUMBERS_GRAPH_TOKEN", help="Live mode: Graph access token.")
-@click.option("--demo", is_flag=True, help="Create a demo account and WABA; print ready-to-paste curls.")
+@click.option(
+    "--demo", is_flag=True, help="Create a demo account and WABA; print credentials and curls for both APIs."
+)
 @limit_options
 def serve(
     host: str,
@@ -51,7 +47,14 @@ def serve(
     demo: bool,
     limits: object,
 ) -> None:
-    """Start the service."""
+    """Start the service.
+
+    \b
+    Settings with no flag, from the environment only:
+      WANUMBERS_OTP_KEY             key for the OTP hashes (default: made once, kept in the store)
+      WANUMBERS_RATE_LIMIT          per-credential limit RATE[/BURST], 0 = off
+      WANUMBERS_ALLOW_PRIVATE_URLS  1: callback URLs may point at private addresses
+    """
     from wanumbers.server.settings import Settings, SettingsError
 
     try:
@@ -67,7 +70,9 @@ def serve(
     except SettingsError as error:
         raise click.UsageError(str(error)) from error
     if demo:
-        _print_demo(settings)
+        from wanumbers.cli.demo import print_demo
+
+        print_demo(settings, shown_store=_redact(settings.database_url))
     _run(settings, limits)
 
 
@@ -113,57 +118,3 @@ def _redact(url: str) -> str:
         scheme, rest = url.split("://", 1)
         return f"{scheme}://…@{rest.split('@', 1)[1]}"
     return url
-
-
-async def _demo_account(rt: Any) -> tuple[Any, str, Any]:
-    """The demo account (made once), a fresh API key for it, and its WABA."""
-    from wanumbers.server.services import admin
-
-    try:
-        async with rt.uow() as uow:
-            account = await uow.accounts.first_named(DEMO_NAME)
-            wabas = await uow.wabas.of_account(account.id) if account else []
-        if account is None:
-            account, api_key = await admin.create_account(rt, DEMO_NAME, "IN")
-        else:  # the first key is not retrievable (only its digest is kept): add a fresh one
-            api_key = await admin.add_api_key(rt, account.sid)
-        waba = wabas[0] if wabas else await admin.create_waba(rt, account.sid, "v2")
-    finally:
-        await rt.close()
-    return account, api_key, waba
-
-
-def _print_demo(settings: object) -> None:
-    from wanumbers.server.bootstrap import build_runtime
-    from wanumbers.server.settings import Settings
-
-    assert isinstance(settings, Settings)
-    account, api_key, waba = asyncio.run(_demo_account(build_runtime(settings)))
-    base = f"http://{settings.host}:{settings.port}/v2/{account.sid}/whatsapp"
-    phone, cc = DEMO_PHONE
-    headers = f"-H 'api-key: {api_key}' -H 'Content-Type: application/json'"
-    store = _redact(settings.database_url)  # a password in the URL is not printed
-    add_body = json.dumps(
-        {"phone_number": phone, "name": "Demo Store", "verification_type": "SMS", "country_code": cc}
-    )
-    click.echo(
-        f"""
-Demo account (created once, a fresh API key on each --demo run)
-  SID:     {account.sid}
-  API key: {api_key}
-  WABA id: {waba.id}
-
-Add a number (an OTP lands in the outbox: wanumbers sim outbox --database-url {store}):
-  curl -X POST '{base}/{waba.id}/number/add' {headers} \\
-    -d '{add_body}'
-Verify it (id from the add response, otp from the outbox):
-  curl -X POST '{base}/{waba.id}/number/verify' {headers} \\
-    -d '{{"id": "<id>", "phone_number": "{cc}{phone}", "otp": "<otp>"}}'
-Update its profile:
-  curl -X PUT '{base}/{waba.id}/number/update' {headers} \\
-    -d '{{"phone_number": "{cc}{phone}", "about": "Open 9-5", "category": "SHOPPING_RETAIL"}}'
-Fetch its details:
-  curl '{base}/{cc.lstrip("+")}{phone}/phone_number_details' -H 'api-key: {api_key}'
-""",
-        file=sys.stderr,
-    )

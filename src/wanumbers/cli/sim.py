@@ -11,7 +11,15 @@ from typing import Any
 
 import click
 
-from wanumbers.cli.common import database_option, emit, fail_on_domain_error, json_option, run, runtime_for
+from wanumbers.cli.common import (
+    AnyCaseChoice,
+    database_option,
+    emit,
+    fail_on_domain_error,
+    json_option,
+    run,
+    runtime_for,
+)
 from wanumbers.cli.sim_faults import faults
 from wanumbers.server.domain.lifecycle import AccountMode, MessagingTier, Quality
 from wanumbers.server.services import admin
@@ -91,7 +99,7 @@ def _value_command(
 
     @sim.command(name, help=f"Set the number's {name.replace('-', ' ')} ({' | '.join(values)}).")
     @number_argument
-    @click.argument("value", metavar=metavar, type=click.Choice(values, case_sensitive=False))
+    @click.argument("value", metavar=metavar, type=AnyCaseChoice(values))
     @database_option
     @json_option
     @fail_on_domain_error

@@ -124,6 +124,21 @@ def test_clock_reset_returns_to_real_time(app_client: TestClient, admin_headers:
     assert response.json()["offset_seconds"] == 0
 
 
+def test_a_clock_reset_travels_back_so_a_code_expired_by_advancing_is_valid_again(
+    app_client: TestClient, tenant: Tenant, runtime: Runtime, admin_headers: dict[str, str]
+) -> None:
+    """docs/control-plane.md: advancing only moves forward; a reset jumps back to real time, and
+    codes are judged against the clock of the moment (their expiry is stamped, not their state)."""
+    added = add_number(app_client, tenant)
+    code = added.otp(runtime)
+    app_client.post("/sim/clock", headers=admin_headers, json={"advance_seconds": 660})
+    assert verify(app_client, tenant, added, code).status_code == 400
+
+    app_client.delete("/sim/clock", headers=admin_headers)
+
+    assert verify(app_client, tenant, added, code).status_code == 200
+
+
 def test_an_error_fault_fails_the_next_n_calls_then_clears(
     app_client: TestClient, tenant: Tenant, connected: Added, admin_headers: dict[str, str]
 ) -> None:
@@ -251,3 +266,14 @@ def test_full_reset_clears_numbers_faults_and_clock(
     assert app_client.get("/sim/clock", headers=admin_headers).json()["offset_seconds"] == 0
     assert app_client.get("/sim/outbox", headers=admin_headers).json() == []
     assert add_number(app_client, tenant).e164 == connected.e164  # the admin token survived too
+
+
+def test_a_fault_without_a_mode_is_an_error_fault_as_from_the_shell(
+    app_client: TestClient, tenant: Tenant, connected: Added, admin_headers: dict[str, str]
+) -> None:
+    armed = app_client.post("/sim/faults", headers=admin_headers, json={"route": "kaleyra.details"})
+
+    assert armed.status_code == 201
+    assert armed.json()["faults"][0]["mode"] == "error"
+    url = f"/v2/{tenant.sid}/whatsapp/{connected.e164[1:]}/phone_number_details"
+    assert app_client.get(url, headers=tenant.headers).json() == TRY_LATER

@@ -76,7 +76,7 @@ async def add_fault(request: Request) -> Response:
         runtime(request),
         contract_routes(request.app.routes),
         route=body.get("route"),
-        mode=body.get("mode"),
+        mode=body.get("mode", "error"),  # as `wanumbers sim faults add` defaults it
         count=body.get("count", 1),
         delay_ms=body.get("delay_ms", 0),
     )
