@@ -28,9 +28,17 @@ def test_write_then_read_nested(graph: Graph) -> None:
             "enable_welcome_message": True,
             "prompts": ["Order food", "Check delivery"],
             "commands": COMMANDS,
+            "id": number_id,
         },
         "id": number_id,
     }
+
+
+def test_the_nested_object_carries_the_number_id_as_graph_does(graph: Graph) -> None:
+    # pywa's ConversationalAutomation.from_dict reads data["id"]: without it get_business_phone_number
+    # raised KeyError on every number.
+    number_id = graph.create()
+    assert _read(graph, number_id)["conversational_automation"]["id"] == number_id
 
 
 def test_partial_update_keeps_the_rest(graph: Graph) -> None:
@@ -52,7 +60,12 @@ def test_commands_as_json_string_in_query_and_form(graph: Graph) -> None:
     form = {"prompts": json.dumps(["One", "Two"]), "commands": json.dumps(COMMANDS)}
     assert graph.client.post(path, data=form, headers=graph.headers).json() == {"success": True}
     automation = _read(graph, number_id)["conversational_automation"]
-    assert automation == {"enable_welcome_message": True, "prompts": ["One", "Two"], "commands": COMMANDS}
+    assert automation == {
+        "enable_welcome_message": True,
+        "prompts": ["One", "Two"],
+        "commands": COMMANDS,
+        "id": number_id,
+    }
 
 
 def test_limits_at_the_edge_are_accepted(graph: Graph) -> None:
