@@ -9,7 +9,7 @@ import re
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.routing import Route
 
-from wanumbers.server.surfaces.graph import config_views, lifecycle_views, node_views
+from wanumbers.server.surfaces.graph import config_views, lifecycle_views, node_views, settings_views
 from wanumbers.server.surfaces.graph.endpoint import Handler, graph_endpoint
 
 
@@ -47,8 +47,8 @@ _TABLE: list[tuple[str, str, str, Handler]] = [
     ("/{node_id}/conversational_automation", "POST", "set_automation", config_views.set_automation),
     ("/{node_id}/whatsapp_business_profile", "GET", "get_profile", config_views.get_profile),
     ("/{node_id}/whatsapp_business_profile", "POST", "update_profile", config_views.update_profile),
-    ("/{node_id}/settings", "GET", "get_settings", config_views.get_settings),
-    ("/{node_id}/settings", "POST", "update_settings", config_views.update_settings),
+    ("/{node_id}/settings", "GET", "get_settings", settings_views.get_settings),
+    ("/{node_id}/settings", "POST", "update_settings", settings_views.update_settings),
 ]
 
 routes = [
