@@ -83,7 +83,9 @@ _GRAPH_PARAMS = frozenset({"access_token", "appsecret_proof", "appsecret_time", 
 
 
 async def update_settings(request: Request, g: GraphCall) -> Response:
-    given = {name: structured(g.params, name) for name in SECTIONS if g.params.get(name) is not None}
+    given = {
+        name: structured(g.params, name, "object") for name in SECTIONS if g.params.get(name) is not None
+    }
     unknown = sorted(set(g.params) - {*SECTIONS, *_GRAPH_PARAMS})
     if unknown:
         raise _invalid(f"Invalid parameter: {unknown[0]} is not a setting of this phone number", unknown[0])
