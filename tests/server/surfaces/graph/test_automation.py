@@ -120,3 +120,30 @@ def test_foreign_number_is_100_33(graph: Graph, rival: Graph) -> None:
     number_id = rival.create()
     response = graph.post(f"/{number_id}/conversational_automation", {"prompts": ["Hi"]})
     assert_graph_error(response, 400, 100, 33)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        # The wording of the examples in Meta's OpenAPI file (with the docs' counts: 4 prompts, 32).
+        ({"prompts": ["a", "b", "c", "d", "e"]}, "Too many prompts provided. Maximum allowed is 4"),
+        ({"prompts": ["x" * 81]}, "Prompt text exceeds maximum length of 80 characters"),
+        (
+            {"commands": [_command("has space")]},
+            "Invalid command name format. Command names must contain only alphanumeric characters and "
+            "underscores",
+        ),
+        (
+            {"commands": [_command("help"), _command("Help", "Other")]},
+            "Command names must be unique. Duplicate command name found: Help",
+        ),
+        (
+            {"commands": [_command(f"c{i}") for i in range(31)]},
+            "Too many commands provided. Maximum allowed is 30",
+        ),
+    ],
+)
+def test_limit_errors_use_metas_wording(graph: Graph, body: dict[str, Any], message: str) -> None:
+    number_id = graph.create()
+    error = assert_graph_error(graph.post(f"/{number_id}/conversational_automation", body), 400, 100)
+    assert error["message"] == f"(#100) {message}"
