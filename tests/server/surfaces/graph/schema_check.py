@@ -272,7 +272,7 @@ def _operation(app: Any, scope: Scope) -> str:
     for route in app.router.routes:
         match, _ = route.matches(scope)
         if match is Match.FULL:
-            name = str(getattr(route, "name", "")).removesuffix(".unversioned")
+            name = ".".join(str(getattr(route, "name", "")).split(".")[:2])  # drop .unversioned, .slash
             return name if name in OPERATIONS else ENVELOPE
     return ENVELOPE
 

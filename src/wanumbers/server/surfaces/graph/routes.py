@@ -30,10 +30,23 @@ register_url_convertor("graph_version", GraphVersion())
 
 def _routes(path: str, method: str, operation: str, handler: Handler) -> list[Route]:
     endpoint = graph_endpoint(operation, handler)
-    return [
+    routes = [
         Route("/{version:graph_version}" + path, endpoint, methods=[method], name=f"graph.{operation}"),
         Route(path, endpoint, methods=[method], name=f"graph.{operation}.unversioned"),
     ]
+    if path == "/{node_id}":
+        # Graph serves the node with a trailing slash too (pywa posts its webhook override to /{id}/);
+        # without these, Starlette would answer a 307 with an empty body.
+        routes += [
+            Route(
+                f"/{{version:graph_version}}{path}/",
+                endpoint,
+                methods=[method],
+                name=f"graph.{operation}.slash",
+            ),
+            Route(f"{path}/", endpoint, methods=[method], name=f"graph.{operation}.unversioned.slash"),
+        ]
+    return routes
 
 
 _TABLE: list[tuple[str, str, str, Handler]] = [
