@@ -16,9 +16,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 from starlette.testclient import TestClient
+from starlette.types import Receive, Scope, Send
 
 from tests._sync import sync
-from wanumbers.server.app import create_app
+from tests.server.surfaces.graph.schema_check import SchemaCheck, spec_path
+from wanumbers.server.app import Service, create_app
 from wanumbers.server.bootstrap import build_runtime
 from wanumbers.server.services import admin
 from wanumbers.server.services.runtime import Runtime
@@ -132,3 +134,24 @@ def tenant(runtime: Runtime) -> Tenant:
 @pytest.fixture
 def other_tenant(runtime: Runtime) -> Tenant:
     return make_tenant(runtime, "Rival")
+
+
+@pytest.fixture(autouse=True)
+def graph_schema_check(monkeypatch: pytest.MonkeyPatch) -> Iterator[SchemaCheck]:
+    """Every Graph answer of the test is validated against Meta's OpenAPI schemas (see
+    tests/server/surfaces/graph/schema_check.py); one that does not validate fails the test."""
+    check = SchemaCheck()
+    original = Service.__call__
+
+    async def checked(app: Service, scope: Scope, receive: Receive, send: Send) -> None:
+        await check.observe(original, app, scope, receive, send)
+
+    monkeypatch.setattr(Service, "__call__", checked)
+    yield check
+    if check.failures:
+        pytest.fail("Graph answers that do not match Meta's OpenAPI schemas:\n" + "\n".join(check.failures))
+
+
+def pytest_report_header() -> str:
+    path = spec_path()
+    return f"Meta OpenAPI: {path}" if path else "Meta OpenAPI: not found, Graph answers are not validated"

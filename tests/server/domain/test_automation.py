@@ -19,8 +19,13 @@ from wanumbers.server.domain.automation import (
 )
 from wanumbers.server.domain.records import Automation, Command
 
-NAME_RULE = "commands: command_name must be 1-32 characters of A-Z, a-z, 0-9 or _"
-DESCRIPTION_RULE = "commands: command_description must be 1-256 characters"
+# The wording of the error examples in Meta's OpenAPI file (docs/graph.md).
+NAME_FORMAT = (
+    "Invalid command name format. Command names must contain only alphanumeric characters and underscores"
+)
+NAME_TOO_LONG = "Command name exceeds maximum length of 32 characters"
+DESCRIPTION_EMPTY = "Command description cannot be empty"
+DESCRIPTION_TOO_LONG = "Command description exceeds maximum length of 256 characters"
 
 
 def test_limits_are_meta_documented_counts() -> None:
@@ -46,38 +51,38 @@ def test_apply_replaces_commands_and_returns_fresh_lists() -> None:
 
 def test_apply_validates_the_result_as_a_whole() -> None:
     stored = Automation(False, ["Hi", "hi"], [])  # invalid state left by an older rule
-    with invalid("prompts: duplicate prompts are not allowed", "prompts"):
+    with invalid("Prompts must be unique", "prompts"):
         apply(stored, AutomationChange(enable_welcome_message=True))
-    with invalid("commands: duplicate command names are not allowed", "commands"):
+    with invalid("Command names must be unique. Duplicate command name found: A", "commands"):
         apply(Automation(), AutomationChange(commands=[Command("a", "x"), Command("A", "y")]))
 
 
 def test_four_prompts_are_allowed_and_a_fifth_is_refused() -> None:
     check_prompts(["1", "2", "3", "4"])
-    with invalid("prompts: maximum allowed is 4", "prompts"):
+    with invalid("Too many prompts provided. Maximum allowed is 4", "prompts"):
         check_prompts(["1", "2", "3", "4", "5"])
 
 
 @pytest.mark.parametrize("prompt", ["", "   ", "\t\n"])
 def test_an_empty_prompt_is_refused(prompt: str) -> None:
-    with invalid("prompts: a prompt cannot be empty", "prompts"):
+    with invalid("Prompt text cannot be empty", "prompts"):
         check_prompts(["fine", prompt])
 
 
 def test_a_prompt_is_at_most_80_characters() -> None:
     check_prompts(["p" * 80])
-    with invalid("prompts: each prompt is at most 80 characters", "prompts"):
+    with invalid("Prompt text exceeds maximum length of 80 characters", "prompts"):
         check_prompts(["p" * 81])
 
 
 def test_emoji_in_a_prompt_is_refused() -> None:
-    with invalid("prompts: emoji are not allowed", "prompts"):
+    with invalid("Prompt text cannot contain emoji", "prompts"):
         check_prompts(["hello 👋"])
 
 
 @pytest.mark.parametrize("pair", [["Hi", "hi"], ["Hi", " Hi "], ["STRASSE", "straße"]])
 def test_duplicate_prompts_ignore_case_and_surrounding_space(pair: list[str]) -> None:
-    with invalid("prompts: duplicate prompts are not allowed", "prompts"):
+    with invalid("Prompts must be unique", "prompts"):
         check_prompts(pair)
 
 
@@ -89,13 +94,23 @@ def test_distinct_prompts_pass() -> None:
 def test_thirty_commands_are_allowed_and_a_31st_is_refused() -> None:
     commands = [Command(f"c{i}", "d") for i in range(30)]
     check_commands(commands)
-    with invalid("commands: maximum allowed is 30", "commands"):
+    with invalid("Too many commands provided. Maximum allowed is 30", "commands"):
         check_commands([*commands, Command("c30", "d")])
 
 
-@pytest.mark.parametrize("name", ["", "n" * 33, "a-b", "with space", "ünï", "👋"])
-def test_command_names_outside_the_rule_are_refused(name: str) -> None:
-    with invalid(NAME_RULE, "commands"):
+@pytest.mark.parametrize(
+    ("name", "why"),
+    [
+        ("", NAME_FORMAT),
+        ("n" * 33, NAME_TOO_LONG),
+        ("a-b", NAME_FORMAT),
+        ("with space", NAME_FORMAT),
+        ("ünï", NAME_FORMAT),
+        ("👋", NAME_FORMAT),
+    ],
+)
+def test_command_names_outside_the_rule_are_refused(name: str, why: str) -> None:
+    with invalid(why, "commands"):
         check_commands([Command(name, "does a thing")])
 
 
@@ -104,9 +119,12 @@ def test_command_names_inside_the_rule_pass(name: str) -> None:
     check_commands([Command(name, "does a thing")])
 
 
-@pytest.mark.parametrize("description", ["", "   ", "d" * 257])
-def test_command_descriptions_outside_1_to_256_are_refused(description: str) -> None:
-    with invalid(DESCRIPTION_RULE, "commands"):
+@pytest.mark.parametrize(
+    ("description", "why"),
+    [("", DESCRIPTION_EMPTY), ("   ", DESCRIPTION_EMPTY), ("d" * 257, DESCRIPTION_TOO_LONG)],
+)
+def test_command_descriptions_outside_1_to_256_are_refused(description: str, why: str) -> None:
+    with invalid(why, "commands"):
         check_commands([Command("ok", description)])
 
 
@@ -115,11 +133,11 @@ def test_a_256_character_description_passes() -> None:
 
 
 def test_emoji_in_a_command_description_is_refused() -> None:
-    with invalid("commands: emoji are not allowed", "commands"):
+    with invalid("Command description cannot contain emoji", "commands"):
         check_commands([Command("ok", "track ⭐")])
 
 
 def test_duplicate_command_names_ignore_case() -> None:
-    with invalid("commands: duplicate command names are not allowed", "commands"):
+    with invalid("Command names must be unique. Duplicate command name found: hELP", "commands"):
         check_commands([Command("Help", "x"), Command("hELP", "y")])
     check_commands([Command("help", "x"), Command("helps", "x")])

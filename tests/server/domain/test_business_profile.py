@@ -179,7 +179,8 @@ def test_render_omits_unset_and_always_names_the_product_last() -> None:
         "messaging_product",
     ]
     assert render(profile, ("about", "email", "websites")) == {"about": "hi", "messaging_product": "whatsapp"}
-    assert render(BusinessProfile(), FIELDS) == {"messaging_product": "whatsapp"}
+    # Graph answers an unset vertical as UNDEFINED (pywa reads the key unconditionally)
+    assert render(BusinessProfile(), FIELDS) == {"vertical": "UNDEFINED", "messaging_product": "whatsapp"}
 
 
 def test_render_shows_every_set_field() -> None:

@@ -100,7 +100,12 @@ def test_every_field_of_a_fresh_connected_number() -> None:
         "unified_cert_status": "NAME_PENDING_REVIEW",
         "webhook_configuration": {"override_callback_uri": ""},
         "username": None,
-        "conversational_automation": {"enable_welcome_message": False, "prompts": [], "commands": []},
+        "conversational_automation": {
+            "enable_welcome_message": False,
+            "prompts": [],
+            "commands": [],
+            "id": "11",
+        },
     }
 
 
@@ -260,13 +265,14 @@ def test_webhook_override_is_the_incoming_url() -> None:
     }
 
 
-def test_conversational_automation_is_a_plain_copy() -> None:
+def test_conversational_automation_is_a_copy_carrying_the_numbers_id() -> None:
     automation = Automation(True, ["Hi"], [Command("help", "Get help")])
     rendered = field("conversational_automation", automation=automation)
     assert rendered == {
         "enable_welcome_message": True,
         "prompts": ["Hi"],
         "commands": [{"command_name": "help", "command_description": "Get help"}],
+        "id": "11",  # Graph's object carries the number's id; pywa reads it
     }
     assert rendered["prompts"] is not automation.prompts
     assert json.dumps(rendered)  # plain data, ready for the wire

@@ -25,7 +25,7 @@ def _served() -> set[tuple[str, str]]:
     for route in ROUTES:
         if not isinstance(route, Route) or not route.name.startswith(("kaleyra.", "graph.")):
             continue
-        if route.name.endswith(".unversioned"):
+        if route.name.endswith((".unversioned", ".slash")):  # the same operations at alias paths
             continue
         path = route.path.replace("{version:graph_version}", "v23.0")
         for method in route.methods or ():

@@ -31,7 +31,8 @@ class SipSettings(WanumbersModel):
 
 
 class CallingSettings(WanumbersModel):
-    """Calling settings; ``status`` and friends are lower-case "enabled"/"disabled" on the wire."""
+    """Calling settings; Meta writes ``status`` and friends in upper case ("ENABLED"/"DISABLED"), its
+    OpenAPI file in lower case: compare without regard to case."""
 
     status: str | None = None
     call_icon_visibility: str | None = None

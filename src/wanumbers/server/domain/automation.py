@@ -2,7 +2,8 @@
 
 Sources disagree (docs/graph.md): Meta's docs allow 4 prompts and 32-character command names; the
 OpenAPI file says 3 and 30 but adds the ``[A-Za-z0-9_]`` charset. We take the docs' counts and the
-OpenAPI charset.
+OpenAPI charset. Messages use the wording of the OpenAPI file's error examples (code 100, the only
+code Meta documents for these); where it has no example, the same pattern.
 """
 
 from __future__ import annotations
@@ -38,37 +39,51 @@ def _invalid(detail: str, field: str) -> DomainError:
 
 def check_prompts(prompts: Sequence[str]) -> None:
     if len(prompts) > MAX_PROMPTS:
-        raise _invalid(f"prompts: maximum allowed is {MAX_PROMPTS}", "prompts")
+        raise _invalid(f"Too many prompts provided. Maximum allowed is {MAX_PROMPTS}", "prompts")
     for prompt in prompts:
         if not prompt.strip():
-            raise _invalid("prompts: a prompt cannot be empty", "prompts")
+            raise _invalid("Prompt text cannot be empty", "prompts")
         if len(prompt) > MAX_PROMPT_CHARS:
-            raise _invalid(f"prompts: each prompt is at most {MAX_PROMPT_CHARS} characters", "prompts")
+            raise _invalid(f"Prompt text exceeds maximum length of {MAX_PROMPT_CHARS} characters", "prompts")
         if has_emoji(prompt):
-            raise _invalid("prompts: emoji are not allowed", "prompts")
+            raise _invalid("Prompt text cannot contain emoji", "prompts")
     if len({prompt.strip().casefold() for prompt in prompts}) != len(prompts):
-        raise _invalid("prompts: duplicate prompts are not allowed", "prompts")
+        raise _invalid("Prompts must be unique", "prompts")
 
 
 def check_commands(commands: Sequence[Command]) -> None:
     if len(commands) > MAX_COMMANDS:
-        raise _invalid(f"commands: maximum allowed is {MAX_COMMANDS}", "commands")
+        raise _invalid(f"Too many commands provided. Maximum allowed is {MAX_COMMANDS}", "commands")
     for command in commands:
         name, description = command.command_name, command.command_description
-        if not name or len(name) > MAX_COMMAND_NAME or not _COMMAND_NAME.fullmatch(name):
+        if not name or not _COMMAND_NAME.fullmatch(name):
             raise _invalid(
-                f"commands: command_name must be 1-{MAX_COMMAND_NAME} characters of A-Z, a-z, 0-9 or _",
+                "Invalid command name format. Command names must contain only alphanumeric characters "
+                "and underscores",
                 "commands",
             )
-        if not description.strip() or len(description) > MAX_COMMAND_DESCRIPTION:
+        if len(name) > MAX_COMMAND_NAME:
             raise _invalid(
-                f"commands: command_description must be 1-{MAX_COMMAND_DESCRIPTION} characters",
+                f"Command name exceeds maximum length of {MAX_COMMAND_NAME} characters", "commands"
+            )
+        if not description.strip():
+            raise _invalid("Command description cannot be empty", "commands")
+        if len(description) > MAX_COMMAND_DESCRIPTION:
+            raise _invalid(
+                f"Command description exceeds maximum length of {MAX_COMMAND_DESCRIPTION} characters",
                 "commands",
             )
         if has_emoji(description):
-            raise _invalid("commands: emoji are not allowed", "commands")
-    if len({command.command_name.casefold() for command in commands}) != len(commands):
-        raise _invalid("commands: duplicate command names are not allowed", "commands")
+            raise _invalid("Command description cannot contain emoji", "commands")
+    seen: set[str] = set()
+    for command in commands:
+        key = command.command_name.casefold()
+        if key in seen:
+            raise _invalid(
+                f"Command names must be unique. Duplicate command name found: {command.command_name}",
+                "commands",
+            )
+        seen.add(key)
 
 
 def apply(current: Automation, change: AutomationChange) -> Automation:

@@ -97,11 +97,17 @@ def apply_changes(current: BusinessProfile, given: Mapping[str, Any]) -> Busines
     return replace(current, **updates)
 
 
+UNSET_VERTICAL = "UNDEFINED"  # what Graph answers for a profile that never chose one
+
+
 def render(profile: BusinessProfile, names: tuple[str, ...]) -> dict[str, Any]:
-    """Meta omits fields that were never set; ``messaging_product`` is always there."""
+    """Meta omits fields that were never set, except ``vertical``, which reads ``UNDEFINED`` (clients
+    such as pywa require it); ``messaging_product`` is always there."""
     body: dict[str, Any] = {}
     for name in names:
         value = getattr(profile, name)
+        if name == "vertical" and value is None:
+            value = UNSET_VERTICAL
         if value not in (None, []):
             body[name] = value
     body["messaging_product"] = "whatsapp"

@@ -63,6 +63,7 @@ def _certificate(number: PhoneNumber) -> str | None:
 
 
 def _automation(number: PhoneNumber) -> dict[str, Any]:
+    """Graph nests the number's own id in the object (pywa reads it as ``ConversationalAutomation.id``)."""
     automation = number.automation
     return {
         "enable_welcome_message": automation.enable_welcome_message,
@@ -71,6 +72,7 @@ def _automation(number: PhoneNumber) -> dict[str, Any]:
             {"command_name": c.command_name, "command_description": c.command_description}
             for c in automation.commands
         ],
+        "id": str(number.id),
     }
 
 

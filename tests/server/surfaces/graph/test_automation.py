@@ -28,9 +28,17 @@ def test_write_then_read_nested(graph: Graph) -> None:
             "enable_welcome_message": True,
             "prompts": ["Order food", "Check delivery"],
             "commands": COMMANDS,
+            "id": number_id,
         },
         "id": number_id,
     }
+
+
+def test_the_nested_object_carries_the_number_id_as_graph_does(graph: Graph) -> None:
+    # pywa's ConversationalAutomation.from_dict reads data["id"]: without it get_business_phone_number
+    # raised KeyError on every number.
+    number_id = graph.create()
+    assert _read(graph, number_id)["conversational_automation"]["id"] == number_id
 
 
 def test_partial_update_keeps_the_rest(graph: Graph) -> None:
@@ -52,7 +60,12 @@ def test_commands_as_json_string_in_query_and_form(graph: Graph) -> None:
     form = {"prompts": json.dumps(["One", "Two"]), "commands": json.dumps(COMMANDS)}
     assert graph.client.post(path, data=form, headers=graph.headers).json() == {"success": True}
     automation = _read(graph, number_id)["conversational_automation"]
-    assert automation == {"enable_welcome_message": True, "prompts": ["One", "Two"], "commands": COMMANDS}
+    assert automation == {
+        "enable_welcome_message": True,
+        "prompts": ["One", "Two"],
+        "commands": COMMANDS,
+        "id": number_id,
+    }
 
 
 def test_limits_at_the_edge_are_accepted(graph: Graph) -> None:
@@ -107,3 +120,30 @@ def test_foreign_number_is_100_33(graph: Graph, rival: Graph) -> None:
     number_id = rival.create()
     response = graph.post(f"/{number_id}/conversational_automation", {"prompts": ["Hi"]})
     assert_graph_error(response, 400, 100, 33)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        # The wording of the examples in Meta's OpenAPI file (with the docs' counts: 4 prompts, 32).
+        ({"prompts": ["a", "b", "c", "d", "e"]}, "Too many prompts provided. Maximum allowed is 4"),
+        ({"prompts": ["x" * 81]}, "Prompt text exceeds maximum length of 80 characters"),
+        (
+            {"commands": [_command("has space")]},
+            "Invalid command name format. Command names must contain only alphanumeric characters and "
+            "underscores",
+        ),
+        (
+            {"commands": [_command("help"), _command("Help", "Other")]},
+            "Command names must be unique. Duplicate command name found: Help",
+        ),
+        (
+            {"commands": [_command(f"c{i}") for i in range(31)]},
+            "Too many commands provided. Maximum allowed is 30",
+        ),
+    ],
+)
+def test_limit_errors_use_metas_wording(graph: Graph, body: dict[str, Any], message: str) -> None:
+    number_id = graph.create()
+    error = assert_graph_error(graph.post(f"/{number_id}/conversational_automation", body), 400, 100)
+    assert error["message"] == f"(#100) {message}"

@@ -256,3 +256,27 @@ def test_a_cursor_whose_id_is_past_the_stores_range_is_refused(graph: Graph) -> 
     cursor = base64.urlsafe_b64encode(raw).decode().rstrip("=")
     response = graph.get(f"/{graph.tenant.waba_id}/phone_numbers", sort="creation_time.asc", after=cursor)
     assert_graph_error(response, 400, 100)
+
+
+@pytest.mark.parametrize(
+    "filtering",
+    [
+        "not json at all [",
+        "[{'field': 'account_mode',}",
+        # Python literals that are not JSON: ast.literal_eval took these, Graph does not.
+        "[{'field': 'account_mode', 'operator': 'EQUAL', 'value': None}]",
+        "({'field': 'account_mode', 'operator': 'EQUAL', 'value': 'LIVE'},)",
+        "[{'field': 'account_mode', 'operator': 'EQUAL', 'value': 'LIVE'} for _ in 'ab']",
+    ],
+)
+def test_filtering_that_is_not_json_gets_graphs_message(graph: Graph, filtering: str) -> None:
+    response = graph.get(f"/{graph.tenant.waba_id}/phone_numbers", filtering=filtering)
+    error = assert_graph_error(response, 400, 100)
+    assert error["message"] == "(#100) param filtering must be an array."
+
+
+def test_a_single_filter_object_is_not_an_array(graph: Graph) -> None:
+    filtering = '{"field":"account_mode","operator":"EQUAL","value":"SANDBOX"}'
+    response = graph.get(f"/{graph.tenant.waba_id}/phone_numbers", filtering=filtering)
+    error = assert_graph_error(response, 400, 100)
+    assert error["message"] == "(#100) param filtering must be an array."

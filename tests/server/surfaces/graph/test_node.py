@@ -94,6 +94,7 @@ def test_every_field_renders_on_a_registered_number(graph: Graph) -> None:
         "enable_welcome_message": False,
         "prompts": [],
         "commands": [],
+        "id": body["id"],
     }
     assert body["health_status"]["can_send_message"] == "LIMITED"
 

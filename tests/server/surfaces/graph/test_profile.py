@@ -26,9 +26,18 @@ def _profile(graph: Graph, number_id: str, **params: Any) -> Any:
     return response.json()
 
 
-def test_fresh_profile_has_only_messaging_product(graph: Graph) -> None:
+def test_fresh_profile_has_an_undefined_vertical_and_messaging_product(graph: Graph) -> None:
+    # Graph answers "vertical": "UNDEFINED" for a profile that never set one; pywa's BusinessProfile
+    # reads data["vertical"] unconditionally (KeyError without it).
     number_id = graph.create()
-    assert _profile(graph, number_id) == {"data": [{"messaging_product": "whatsapp"}]}
+    assert _profile(graph, number_id) == {
+        "data": [{"vertical": "UNDEFINED", "messaging_product": "whatsapp"}]
+    }
+
+
+def test_a_vertical_not_asked_for_is_not_rendered(graph: Graph) -> None:
+    number_id = graph.create()
+    assert _profile(graph, number_id, fields="about") == {"data": [{"messaging_product": "whatsapp"}]}
 
 
 def test_write_then_read(graph: Graph) -> None:
@@ -62,7 +71,7 @@ def test_empty_string_clears_and_absent_keeps(graph: Graph) -> None:
     clear = {"messaging_product": "whatsapp", "about": "", "websites": "", "vertical": ""}
     assert graph.post(f"/{number_id}/whatsapp_business_profile", clear).json() == {"success": True}
     body = _profile(graph, number_id)["data"][0]
-    assert "about" not in body and "websites" not in body and "vertical" not in body
+    assert "about" not in body and "websites" not in body and body["vertical"] == "UNDEFINED"
     assert body["email"] == FULL["email"]
 
 

@@ -22,9 +22,15 @@ def _phone_and_app(graph: Graph, number_id: str) -> tuple[dict[str, Any], dict[s
 
 
 def test_defaults(graph: Graph) -> None:
+    # Meta's call-settings page writes the calling enums in upper case (pywa's enums too).
     number_id = graph.onboard()
     assert _settings(graph, number_id) == {
-        "calling": {"status": "disabled", "sip": {"status": "disabled", "servers": []}},
+        "calling": {
+            "status": "DISABLED",
+            "call_icon_visibility": "DEFAULT",
+            "callback_permission_status": "DISABLED",
+            "sip": {"status": "DISABLED", "servers": []},
+        },
         "payload_encryption": {"status": "disabled"},
         "storage_configuration": {"status": "default"},
     }
@@ -40,7 +46,7 @@ def test_enable_sip_with_server_then_disable(graph: Graph) -> None:
     }
     assert graph.post(f"/{number_id}/settings", body).json() == {"success": True}
     calling = _settings(graph, number_id)["calling"]
-    assert calling["status"] == "enabled" and calling["sip"]["status"] == "enabled"
+    assert calling["status"] == "ENABLED" and calling["sip"]["status"] == "ENABLED"
     assert len(calling["sip"]["servers"]) == 1 and calling["sip"]["servers"][0]["app_id"].isdigit()
     phone, app = _phone_and_app(graph, number_id)
     assert phone["can_receive_call_sip"] == "AVAILABLE" and app["can_receive_call_sip"] == "AVAILABLE"
@@ -71,7 +77,7 @@ def test_calling_as_json_string_form(graph: Graph) -> None:
     form = {"calling": '{"status":"enabled","sip":{"status":"enabled"}}'}
     response = graph.client.post(f"/v23.0/{number_id}/settings", data=form, headers=graph.headers)
     assert response.json() == {"success": True}
-    assert _settings(graph, number_id)["calling"]["sip"]["status"] == "enabled"
+    assert _settings(graph, number_id)["calling"]["sip"]["status"] == "ENABLED"
 
 
 @pytest.mark.parametrize(
@@ -115,4 +121,4 @@ def test_a_null_sip_section_changes_nothing(graph: Graph) -> None:
     number_id = graph.onboard()
     response = graph.post(f"/{number_id}/settings", {"calling": {"sip": None}})
     assert response.json() == {"success": True}
-    assert _settings(graph, number_id)["calling"]["sip"]["status"] == "disabled"
+    assert _settings(graph, number_id)["calling"]["sip"]["status"] == "DISABLED"

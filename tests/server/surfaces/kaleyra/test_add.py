@@ -154,3 +154,15 @@ def test_server_fault_gives_please_try_again_later(
     # Nothing half-done: the number was rolled back with the failed OTP send.
     monkeypatch.undo()
     assert post(app_client, tenant, add_payload()).status_code == 200
+
+
+@pytest.mark.xfail(
+    strict=True, reason="needs an empty {waba_id} segment routed (kaleyra/routes.py, issue 14)"
+)
+def test_an_empty_waba_id_segment_gives_required_waba_id(app_client: TestClient, tenant: Tenant) -> None:
+    # What a URL template with an empty variable sends: /v2/{sid}/whatsapp//number/add.
+    response = app_client.post(
+        f"/v2/{tenant.sid}/whatsapp//number/add", headers=tenant.headers, json=add_payload()
+    )
+    assert response.status_code == 400
+    assert response.json() == seed_body("add", "key: 'cloudapinumberaddrequest.waba_id'")

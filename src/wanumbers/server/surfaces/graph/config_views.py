@@ -1,4 +1,4 @@
-"""Per-number configuration: conversational automation, business profile and calling (SIP) settings."""
+"""Per-number configuration: conversational automation and business profile (settings: settings_views)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from wanumbers.server.domain.automation import AutomationChange
 from wanumbers.server.domain.errors import DomainError, Reason
 from wanumbers.server.domain.records import Command
 from wanumbers.server.services import configuration
-from wanumbers.server.services.configuration import SipChange
 from wanumbers.server.surfaces.graph import fields
 from wanumbers.server.surfaces.graph.endpoint import GraphCall
 from wanumbers.server.surfaces.graph.lifecycle_views import SUCCESS
@@ -77,52 +76,3 @@ async def update_profile(request: Request, g: GraphCall) -> Response:
         given["websites"] = structured(g.params, "websites")
     await configuration.update_profile(g.rt, g.account, g.object_id, given)
     return JSONResponse(SUCCESS)
-
-
-def _status(section: dict[str, Any], name: str) -> bool | None:
-    status = section.get("status")
-    if status is None:
-        return None
-    if status not in ("enabled", "disabled"):
-        raise _invalid(f"Param {name}.status must be enabled or disabled", name)
-    return bool(status == "enabled")
-
-
-def _sip_change(calling: Any) -> SipChange:
-    if not isinstance(calling, dict):
-        raise _invalid("Param calling must be an object", "calling")
-    sip = calling.get("sip")
-    if sip is None:
-        sip = {}
-    if not isinstance(sip, dict):
-        raise _invalid("Param calling.sip must be an object", "calling")
-    servers = sip.get("servers")
-    if servers is not None and not isinstance(servers, list):
-        raise _invalid("Param calling.sip.servers must be an array", "calling")
-    # Turning calling off turns SIP off with it; SIP itself follows sip.status.
-    enabled = _status(sip, "calling.sip")
-    if _status(calling, "calling") is False:
-        enabled = False
-    return SipChange(enabled=enabled, server_configured=None if servers is None else bool(servers))
-
-
-async def update_settings(request: Request, g: GraphCall) -> Response:
-    calling = structured(g.params, "calling")
-    if calling is None:
-        raise _invalid("Only calling settings can be changed on wanumbers", "calling")
-    change = _sip_change(calling)
-    await configuration.update_sip(g.rt, g.account, g.object_id, change)
-    return JSONResponse(SUCCESS)
-
-
-async def get_settings(request: Request, g: GraphCall) -> Response:
-    state = await configuration.get_sip(g.rt, g.account, g.object_id)
-    number = state.number
-    on = "enabled" if number.sip_enabled else "disabled"
-    servers = [{"app_id": str(state.app_id)}] if number.sip_server_configured else []
-    body = {
-        "calling": {"status": on, "sip": {"status": on, "servers": servers}},
-        "payload_encryption": {"status": "disabled"},
-        "storage_configuration": {"status": "default"},
-    }
-    return JSONResponse(body)

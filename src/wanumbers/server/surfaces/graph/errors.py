@@ -46,19 +46,23 @@ def graph_error(
     if details is not None:
         error["error_data"] = {"messaging_product": "whatsapp", "details": details}
     error["fbtrace_id"] = fbtrace_id()
-    return JSONResponse({"error": error}, status, headers)
+    return JSONResponse({"error": error}, status, {**www_authenticate(code, message), **(headers or {})})
+
+
+def www_authenticate(code: int, message: str) -> dict[str, str]:
+    """Graph sends this on its error answers, the message repeated as the third part. Header values
+    are Latin-1 and the message may quote what the caller sent, so it is kept to printable ASCII."""
+    kind = "invalid_token" if code == 190 else "invalid_request"
+    safe = "".join(char if " " <= char <= "~" and char not in '"\\' else "?" for char in message)
+    return {"WWW-Authenticate": f'OAuth "Facebook Platform" "{kind}" "{safe}"'}
 
 
 def missing_token() -> JSONResponse:
-    return graph_error(MISSING_TOKEN, 104, status=401, headers=_www_authenticate("invalid_request", 104))
+    return graph_error(MISSING_TOKEN, 104, status=401)
 
 
 def invalid_token() -> JSONResponse:
-    return graph_error(INVALID_TOKEN, 190, status=401, headers=_www_authenticate("invalid_token", 190))
-
-
-def _www_authenticate(kind: str, message: str | int) -> dict[str, str]:
-    return {"WWW-Authenticate": f'OAuth "Facebook Platform" "{kind}" "{message}"'}
+    return graph_error(INVALID_TOKEN, 190, status=401)
 
 
 def unsupported(method: str, object_id: str) -> JSONResponse:
@@ -68,13 +72,7 @@ def unsupported(method: str, object_id: str) -> JSONResponse:
         "loaded due to missing permissions, or does not support this operation. Please read the Graph "
         "API documentation at https://developers.facebook.com/docs/graph-api"
     )
-    return graph_error(
-        message,
-        100,
-        kind="GraphMethodException",
-        subcode=33,
-        headers={"WWW-Authenticate": 'OAuth "Facebook Platform" "invalid_request" "Unsupported request"'},
-    )
+    return graph_error(message, 100, kind="GraphMethodException", subcode=33)
 
 
 def nonexisting_field(name: str, node_type: str = NODE_TYPE) -> JSONResponse:

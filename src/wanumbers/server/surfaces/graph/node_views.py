@@ -16,7 +16,7 @@ from wanumbers.server.services import numbers, registration
 from wanumbers.server.services.listing import NumberPage, PageRequest, list_numbers
 from wanumbers.server.surfaces.graph import fields
 from wanumbers.server.surfaces.graph.endpoint import GraphCall
-from wanumbers.server.surfaces.graph.params import Params, structured, text
+from wanumbers.server.surfaces.graph.params import Params, array, text
 from wanumbers.server.surfaces.http import JSONResponse
 
 MIN_NAME, MAX_NAME = 2, 75  # OpenAPI limits on verified_name
@@ -43,17 +43,16 @@ def _page_request(params: Params) -> PageRequest:
         raise _invalid("Param limit must be an integer", "limit")
     return PageRequest(
         sort=sort,
-        filters=_filters(structured(params, "filtering")),
+        filters=_filters(array(params, "filtering")),
         limit=rules.check_limit(int(raw_limit)),
         after=text(params, "after") or None,
         before=text(params, "before") or None,
     )
 
 
-def _filters(raw: Any) -> list[rules.Filter]:
-    if raw is None:
+def _filters(items: list[Any] | None) -> list[rules.Filter]:
+    if items is None:
         return []
-    items = raw if isinstance(raw, list) else [raw]
     if not all(isinstance(item, dict) for item in items):
         raise _invalid("Param filtering must be an array of {field, operator, value}", "filtering")
     return [rules.make_filter(item.get("field"), item.get("operator"), item.get("value")) for item in items]

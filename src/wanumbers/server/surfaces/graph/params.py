@@ -3,14 +3,16 @@ or JSON body. Meta's docs show all three for the same endpoints (curl ``-F``, ``
 strings), and Graph treats them alike; a body value wins over the query string.
 
 Values from forms and query strings are text, so structured ones (``commands``, ``prompts``,
-``filtering``, ``websites``) may arrive as JSON-encoded strings; ``structured`` decodes them.
+``filtering``, ``websites``, ``calling``) may arrive as JSON-encoded strings; ``structured`` decodes
+them. Graph's parser also takes single-quoted strings (Meta's own ``filtering`` example quotes that way,
+and real clients send it), so those are rewritten as JSON strings; nothing else beyond JSON is taken.
 """
 
 from __future__ import annotations
 
-import ast
 import email.parser
 import email.policy
+import re
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -91,19 +93,49 @@ def flag(params: Params, name: str) -> bool | None:
     raise _invalid(f"Param {name} must be a boolean", name)
 
 
-def structured(params: Params, name: str) -> Any:
-    """A list or object, given natively (JSON body) or JSON-encoded in a string. Meta's own docs quote
-    ``filtering`` with single quotes, so a Python-style literal is accepted as a fallback."""
+# A JSON string (kept as it is) or a single-quoted one (group 1: its content), escapes included.
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"|\'((?:[^\'\\]|\\.)*)\'', re.DOTALL)
+_IN_SINGLE = re.compile(r'\\\'|"')
+
+
+def _as_json_string(match: re.Match[str]) -> str:
+    content = match.group(1)
+    if content is None:
+        return match.group(0)
+    # \' is a quote in a single-quoted string; a bare " must be escaped in a JSON one.
+    return '"' + _IN_SINGLE.sub(lambda m: "'" if m.group(0) == "\\'" else '\\"', content) + '"'
+
+
+def parse_json(value: str) -> Any:
+    """JSON, or JSON whose strings are single-quoted; raises ``ValueError`` otherwise."""
+    try:
+        return orjson.loads(value)
+    except orjson.JSONDecodeError:
+        if "'" not in value:
+            raise ValueError("not JSON") from None
+    try:
+        return orjson.loads(_STRINGS.sub(_as_json_string, value))
+    except orjson.JSONDecodeError:
+        raise ValueError("not JSON") from None
+
+
+def structured(params: Params, name: str, shape: str = "array") -> Any:
+    """A list or object, given natively (JSON body) or JSON-encoded in a string. Text that does not
+    parse gets Graph's own message: ``(#100) param filtering must be an array.``"""
     value = params.get(name)
     if not isinstance(value, str):
         return value
     if not value.strip():
         return None
     try:
-        return orjson.loads(value)
-    except orjson.JSONDecodeError:
-        pass
-    try:
-        return ast.literal_eval(value)
-    except (ValueError, SyntaxError, MemoryError, RecursionError):
-        raise _invalid(f"Param {name} must be JSON", name) from None
+        return parse_json(value)
+    except ValueError:
+        raise _invalid(f"param {name} must be an {shape}.", name) from None
+
+
+def array(params: Params, name: str) -> list[Any] | None:
+    """A parameter that must be a JSON array, refused in Graph's words otherwise."""
+    value = structured(params, name)
+    if value is not None and not isinstance(value, list):
+        raise _invalid(f"param {name} must be an array.", name)
+    return value

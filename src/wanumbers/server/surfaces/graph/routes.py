@@ -9,7 +9,7 @@ import re
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.routing import Route
 
-from wanumbers.server.surfaces.graph import config_views, lifecycle_views, node_views
+from wanumbers.server.surfaces.graph import config_views, lifecycle_views, node_views, settings_views
 from wanumbers.server.surfaces.graph.endpoint import Handler, graph_endpoint
 
 
@@ -30,10 +30,23 @@ register_url_convertor("graph_version", GraphVersion())
 
 def _routes(path: str, method: str, operation: str, handler: Handler) -> list[Route]:
     endpoint = graph_endpoint(operation, handler)
-    return [
+    routes = [
         Route("/{version:graph_version}" + path, endpoint, methods=[method], name=f"graph.{operation}"),
         Route(path, endpoint, methods=[method], name=f"graph.{operation}.unversioned"),
     ]
+    if path == "/{node_id}":
+        # Graph serves the node with a trailing slash too (pywa posts its webhook override to /{id}/);
+        # without these, Starlette would answer a 307 with an empty body.
+        routes += [
+            Route(
+                f"/{{version:graph_version}}{path}/",
+                endpoint,
+                methods=[method],
+                name=f"graph.{operation}.slash",
+            ),
+            Route(f"{path}/", endpoint, methods=[method], name=f"graph.{operation}.unversioned.slash"),
+        ]
+    return routes
 
 
 _TABLE: list[tuple[str, str, str, Handler]] = [
@@ -47,8 +60,8 @@ _TABLE: list[tuple[str, str, str, Handler]] = [
     ("/{node_id}/conversational_automation", "POST", "set_automation", config_views.set_automation),
     ("/{node_id}/whatsapp_business_profile", "GET", "get_profile", config_views.get_profile),
     ("/{node_id}/whatsapp_business_profile", "POST", "update_profile", config_views.update_profile),
-    ("/{node_id}/settings", "GET", "get_settings", config_views.get_settings),
-    ("/{node_id}/settings", "POST", "update_settings", config_views.update_settings),
+    ("/{node_id}/settings", "GET", "get_settings", settings_views.get_settings),
+    ("/{node_id}/settings", "POST", "update_settings", settings_views.update_settings),
 ]
 
 routes = [
