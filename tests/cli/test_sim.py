@@ -13,6 +13,7 @@ from starlette.testclient import TestClient
 from tests._sync import sync
 from tests.conftest import Tenant
 from wanumbers.cli import main
+from wanumbers.server.domain.errors import DomainError
 from wanumbers.server.domain.phone import parse_phone
 from wanumbers.server.services import admin, auth, numbers, sim
 from wanumbers.server.services.runtime import Runtime
@@ -43,6 +44,22 @@ def test_token_issues_a_working_admin_token(database_url: str, runtime: Runtime)
 
     assert set(body) == {"admin_token"}
     sync(auth.check_admin(runtime, body["admin_token"]))
+
+
+def test_revoke_token_takes_a_piped_admin_token_and_it_stops_working(
+    database_url: str, runtime: Runtime
+) -> None:
+    issued = CliRunner().invoke(
+        main, ["sim", "token", "--expires-in", "600", "--database-url", database_url, "--json"]
+    )
+    token = json.loads(issued.output)["admin_token"]
+    sync(auth.check_admin(runtime, token))
+    revoked = CliRunner().invoke(
+        main, ["sim", "revoke-token", "--database-url", database_url], input=token + "\n"
+    )
+    assert (revoked.exit_code, revoked.output.strip()) == (0, "revoked")
+    with pytest.raises(DomainError):
+        sync(auth.check_admin(runtime, token))
 
 
 def test_number_commands_print_what_the_http_api_answers(

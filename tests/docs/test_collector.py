@@ -113,7 +113,7 @@ def test_examples_share_a_reader_s_shell_and_an_http_error_fails_the_block(tmp_p
         "```console\n"
         '$ curl -X POST "http://127.0.0.1:8080/v23.0/1/request_code" '
         '-H "Authorization: Bearer $TOKEN" || true\n'
-        '{"error":{"message":"(#100) The parameter code_method is required",…}}\n```\n'
+        '{"error":{"message":"Unsupported post request. Object with ID \'1\' does not exist,…}}\n```\n'
     )
     with DocSession(tmp_path) as session:
         for block in parse(good):

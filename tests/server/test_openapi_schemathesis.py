@@ -119,6 +119,12 @@ def _config(w: World, *, pin_number: bool) -> schemathesis.Config:
                 "negative_data_rejection": {"expected-statuses": NEGATIVE_STATUSES},
             },
             "phases": {"stateful": {"max-steps": 20}},
+            # Graph answers a method a path does not serve with 400 100/33 "Unsupported … request" (as
+            # the real Graph does, docs/graph.md), not the generic 405 this check expects; Kaleyra's
+            # paths keep it.
+            "operations": [
+                {"include-path-regex": "^/v23\\.0/", "checks": {"unsupported_method": {"enabled": False}}}
+            ],
         }
     )
 

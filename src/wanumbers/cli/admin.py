@@ -3,15 +3,16 @@ the server may be running or not."""
 
 from __future__ import annotations
 
-import sys
-
 import click
 
 from wanumbers.cli.common import (
     database_option,
     emit,
+    expires_in_option,
     fail_on_domain_error,
     json_option,
+    read_secret,
+    report_revocation,
     run,
     runtime_for,
 )
@@ -77,30 +78,7 @@ def add_key(sid: str, database_url: str, as_json: bool) -> None:
 def revoke_key(key: str | None, database_url: str, as_json: bool) -> None:
     """Revoke one API key: it fails from the next request on, on every worker."""
     secret = read_secret(key, "API key to revoke")
-    _report_revocation(run(admin.revoke_secret(runtime_for(database_url), "api_key", secret)), as_json)
-
-
-def read_secret(given: str | None, prompt: str) -> str:
-    """The secret from the flag, a hidden prompt on a terminal, or the first line of a pipe. A pipe is
-    read directly: ``getpass`` would warn that it cannot hide what is not typed."""
-    if given is None:
-        given = click.prompt(prompt, hide_input=True) if sys.stdin.isatty() else sys.stdin.readline()
-    secret = given.strip()
-    if not secret:
-        raise click.UsageError("no secret given (pass it with the option, at the prompt or on stdin)")
-    return secret
-
-
-def _report_revocation(revoked: bool, as_json: bool) -> None:
-    emit(
-        {"revoked": revoked},
-        as_json,
-        lambda: click.echo(
-            "revoked" if revoked else "no live credential matches (unknown or already revoked)"
-        ),
-    )
-    if not revoked:
-        raise SystemExit(1)
+    report_revocation(run(admin.revoke_secret(runtime_for(database_url), "api_key", secret)), as_json)
 
 
 @click.group()
@@ -139,12 +117,14 @@ def tokens() -> None:
 
 @tokens.command("create")
 @click.option("--sid", required=True)
+@expires_in_option
 @database_option
 @json_option
 @fail_on_domain_error
-def create_token(sid: str, database_url: str, as_json: bool) -> None:
-    """Issue a Graph access token that sees only this account's WABAs (shown once)."""
-    token = run(admin.create_access_token(runtime_for(database_url), sid))
+def create_token(sid: str, expires_in: int | None, database_url: str, as_json: bool) -> None:
+    """Issue a Graph access token that sees only this account's WABAs (shown once). An expired one is
+    answered as Graph answers it (190, subcode 463)."""
+    token = run(admin.create_access_token(runtime_for(database_url), sid, expires_in))
     emit({"access_token": token}, as_json, lambda: click.echo(f"Access token: {token}"))
 
 
@@ -155,4 +135,4 @@ def create_token(sid: str, database_url: str, as_json: bool) -> None:
 def revoke_token(token: str | None, database_url: str, as_json: bool) -> None:
     """Revoke a Graph access token: it fails from the next request on, on every worker."""
     secret = read_secret(token, "Access token to revoke")
-    _report_revocation(run(admin.revoke_secret(runtime_for(database_url), "access_token", secret)), as_json)
+    report_revocation(run(admin.revoke_secret(runtime_for(database_url), "access_token", secret)), as_json)

@@ -86,3 +86,35 @@ def fail_on_domain_error(function: F) -> F:
     wrapper.__name__ = function.__name__
     wrapper.__doc__ = function.__doc__
     return wrapper  # type: ignore[return-value]
+
+
+expires_in_option = click.option(
+    "--expires-in",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="SECONDS",
+    help="Lifetime on the emulator's clock; without it the token never expires.",
+)
+
+
+def read_secret(given: str | None, prompt: str) -> str:
+    """The secret from the flag, a hidden prompt on a terminal, or the first line of a pipe. A pipe is
+    read directly: ``getpass`` would warn that it cannot hide what is not typed."""
+    if given is None:
+        given = click.prompt(prompt, hide_input=True) if sys.stdin.isatty() else sys.stdin.readline()
+    secret = given.strip()
+    if not secret:
+        raise click.UsageError("no secret given (pass it with the option, at the prompt or on stdin)")
+    return secret
+
+
+def report_revocation(revoked: bool, as_json: bool) -> None:
+    emit(
+        {"revoked": revoked},
+        as_json,
+        lambda: click.echo(
+            "revoked" if revoked else "no live credential matches (unknown or already revoked)"
+        ),
+    )
+    if not revoked:
+        raise SystemExit(1)

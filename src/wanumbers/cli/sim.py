@@ -15,8 +15,11 @@ from wanumbers.cli.common import (
     AnyCaseChoice,
     database_option,
     emit,
+    expires_in_option,
     fail_on_domain_error,
     json_option,
+    read_secret,
+    report_revocation,
     run,
     runtime_for,
 )
@@ -34,17 +37,28 @@ def sim() -> None:
 
 
 @sim.command("token")
+@expires_in_option
 @database_option
 @json_option
 @fail_on_domain_error
-def token(database_url: str, as_json: bool) -> None:
+def token(expires_in: int | None, database_url: str, as_json: bool) -> None:
     """Issue an admin token for the /sim/… HTTP API (shown once; stored hashed)."""
-    secret = run(admin.create_admin_token(runtime_for(database_url)))
+    secret = run(admin.create_admin_token(runtime_for(database_url), expires_in))
     emit(
         {"admin_token": secret},
         as_json,
         lambda: click.echo(f"Admin token: {secret}\nUse it as: Authorization: Bearer {secret}"),
     )
+
+
+@sim.command("revoke-token")
+@click.option("--token", help="The admin token (prompted for, or piped on stdin, when not given).")
+@database_option
+@json_option
+def revoke_token(token: str | None, database_url: str, as_json: bool) -> None:
+    """Revoke an admin token: /sim refuses it from the next request on, on every worker."""
+    secret = read_secret(token, "Admin token to revoke")
+    report_revocation(run(admin.revoke_secret(runtime_for(database_url), "admin", secret)), as_json)
 
 
 # --- numbers ---------------------------------------------------------------------------------------

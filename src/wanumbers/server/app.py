@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import cached_property
 
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute
@@ -15,30 +16,31 @@ from wanumbers.server.services.ratelimit import Limiter
 from wanumbers.server.services.runtime import Runtime
 from wanumbers.server.settings import Settings
 from wanumbers.server.surfaces.graph.routes import routes as graph_routes
-from wanumbers.server.surfaces.hot_routes import HotRoutes
-from wanumbers.server.surfaces.idempotency import IdempotencyGuard
-from wanumbers.server.surfaces.ingress import IngressGuard
 from wanumbers.server.surfaces.kaleyra.routes import routes as kaleyra_routes
 from wanumbers.server.surfaces.openapi import routes as openapi_routes
-from wanumbers.server.surfaces.ratelimit import RateLimitGuard
+from wanumbers.server.surfaces.pipeline import Pipeline
+from wanumbers.server.surfaces.route_table import RouteTable
 from wanumbers.server.surfaces.routing import ROUTING_ERRORS
 from wanumbers.server.surfaces.sim.routes import routes as sim_routes
 
-# Outermost first: hostile input is refused before anything else; the ingress guard buffers the (bounded)
-# body, so the rate limit and Idempotency-Key see a credential sent in it, as Graph's own auth does.
-GUARDS = (IngressGuard, RateLimitGuard, IdempotencyGuard)
-HOT_ROUTES = [route for route in kaleyra_routes if route.name.startswith("kaleyra.details")]
+# Stages around everything (outermost first), for every request whatever its path.
+OUTERMOST: tuple[type, ...] = ()
 
 
 class Service(Starlette):
-    """Starlette with the guards outermost and the hot routes (surfaces/hot_routes.py) answered before
-    Starlette's own error, exception and routing layers, which cost more than the details lookup. Each
-    guard and every guarded endpoint renders its own failures in the contract's envelope."""
+    """Starlette, with the contracts' requests taken by the pipeline (surfaces/pipeline.py: ingress,
+    route, credential, rate limit, Idempotency-Key, endpoint), which dispatches the contract routes
+    itself; every other path goes through Starlette's own layers."""
+
+    @cached_property
+    def route_table(self) -> RouteTable:
+        """The contracts' routes: which contract a path belongs to, and which route serves it."""
+        return RouteTable(self.routes)
 
     def build_middleware_stack(self) -> ASGIApp:
-        app: ASGIApp = HotRoutes(super().build_middleware_stack(), HOT_ROUTES)
-        for guard in reversed(GUARDS):
-            app = guard(app)
+        app: ASGIApp = Pipeline(super().build_middleware_stack(), self.route_table)
+        for stage in reversed(OUTERMOST):
+            app = stage(app)
         return app
 
 

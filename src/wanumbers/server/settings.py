@@ -32,6 +32,9 @@ class Settings:
     # Per-credential limit shared by all workers: "RATE/BURST" requests per second, "0" = off.
     rate_limit: str = ratelimit.DEFAULT
     store_bounds: StoreBounds = DEFAULT_BOUNDS
+    # Whole seconds a contract request may take (store, DNS and upstream waits together): past it the
+    # caller gets its contract's server fault, within the 5 s docs/guarantees.md promises.
+    request_timeout: float = 4.5
     pool_size: int = 10  # PostgreSQL connections per worker
 
     @classmethod

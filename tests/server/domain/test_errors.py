@@ -10,6 +10,9 @@ from wanumbers.server.domain.errors import DomainError, Reason
 def test_reasons_are_stable_snake_case_names() -> None:
     assert {reason.name: reason.value for reason in Reason} == {
         "UNAUTHENTICATED": "unauthenticated",
+        "CREDENTIAL_MISSING": "credential_missing",
+        "CREDENTIAL_REVOKED": "credential_revoked",
+        "CREDENTIAL_EXPIRED": "credential_expired",
         "ACCOUNT_NOT_FOUND": "account_not_found",
         "WABA_NOT_FOUND": "waba_not_found",
         "NUMBER_NOT_FOUND": "number_not_found",

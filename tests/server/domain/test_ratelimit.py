@@ -7,7 +7,16 @@ import math
 
 import pytest
 
-from wanumbers.server.domain.ratelimit import DEFAULT, LEASE_SECONDS, RateLimit, RateLimitSpecError
+from wanumbers.server.domain.ratelimit import (
+    DEFAULT,
+    LEASE_SECONDS,
+    LEASE_WAIT,
+    REFILL_BELOW,
+    LocalBucket,
+    RateLimit,
+    RateLimitSpecError,
+    refill_due,
+)
 
 FORMAT = "WANUMBERS_RATE_LIMIT must be RATE[/BURST] or 0, not {!r}"
 POSITIVE = "WANUMBERS_RATE_LIMIT needs a positive rate and burst, not {!r}"
@@ -104,3 +113,25 @@ def test_retry_after_with_a_larger_bucket() -> None:
     limit = RateLimit(2.0, 4)  # interval 0.5 s, capacity 2 s
     assert limit.retry_after(tat=103.0, now=100.0) == math.ceil(103.0 + 0.5 - 100.0 - 2.0)
     assert limit.retry_after(tat=103.0, now=100.0) == 2
+
+
+def test_a_lease_refills_below_a_quarter_of_its_size() -> None:
+    assert (REFILL_BELOW, LEASE_WAIT) == (0.25, 0.25)
+    assert refill_due(249, 1000) and not refill_due(250, 1000)
+    assert refill_due(0, 2) and not refill_due(0, 1)  # one-token leases (tight limits) stay exact
+
+
+def test_a_local_bucket_takes_the_burst_then_paces() -> None:
+    bucket = LocalBucket(RateLimit(2, 3))
+    assert [bucket.take(100.0) for _ in range(3)] == [None, None, None]
+    assert bucket.take(100.0) == 1
+    assert bucket.tat == pytest.approx(101.5)
+    assert bucket.take(100.5) is None  # half a second is one token at 2/s
+    assert bucket.take(100.5) == 1
+
+
+def test_a_local_bucket_refuses_with_the_wait_until_a_token_fits() -> None:
+    bucket = LocalBucket(RateLimit(0.5, 1))  # one token every 2 s
+    assert bucket.take(0.0) is None
+    assert bucket.take(0.0) == 2
+    assert bucket.take(1.9) == 1 and bucket.take(2.0) is None

@@ -19,9 +19,8 @@ from tests.server.guarantees.support import (
     side_effect_post,
 )
 from wanumbers.server.domain import idempotency
-from wanumbers.server.domain.identifiers import digest_secret
+from wanumbers.server.services import admin, sim
 from wanumbers.server.services import idempotency as service
-from wanumbers.server.services import sim
 from wanumbers.server.services.runtime import Runtime
 
 CONFLICT = {"kaleyra": "WA409", "graph": 2}
@@ -72,7 +71,8 @@ def test_a_duplicate_while_the_first_is_in_flight_is_409(
 ) -> None:
     post = side_effect_post(contract, app_client, runtime, tenant)
     key = str(uuid.uuid4())
-    scope = idempotency.scope(_credential(post.headers), "POST", post.path)
+    account = sync(admin.find_account(runtime, tenant.sid))
+    scope = idempotency.scope(f"account:{account.id}", "POST", post.path)
     fingerprint = idempotency.fingerprint(b"", _json(post.body))
     assert sync(service.claim(runtime, scope, key, fingerprint)).outcome is idempotency.Outcome.CLAIMED
     sent = post.otps_sent()
@@ -106,7 +106,7 @@ def test_concurrent_duplicates_one_runs_one_is_409(
     assert replay.content == first.content
 
 
-def test_keys_are_scoped_per_credential(app_client: TestClient, tenant: Tenant, other_tenant: Tenant) -> None:
+def test_keys_are_scoped_per_account(app_client: TestClient, tenant: Tenant, other_tenant: Tenant) -> None:
     key = {"Idempotency-Key": "shared-key"}
     mine = app_client.post(
         tenant.path("add"), headers={**tenant.headers, **key}, json=kaleyra_add_body(fresh_phone())
@@ -144,11 +144,6 @@ def test_a_malformed_key_is_400(app_client: TestClient, tenant: Tenant, key: str
     headers = {**tenant.headers, "Idempotency-Key": key}
     response = app_client.post(tenant.path("add"), headers=headers, json=kaleyra_add_body(fresh_phone()))
     assert_envelope("kaleyra", response, 400, "WA400")
-
-
-def _credential(headers: dict[str, str]) -> str:
-    secret = headers.get("api-key") or headers["Authorization"].removeprefix("Bearer ")
-    return digest_secret(secret)
 
 
 def _json(body: object) -> bytes:

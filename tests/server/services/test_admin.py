@@ -14,7 +14,7 @@ def test_rotating_a_key_revokes_the_old_one(runtime: Runtime) -> None:
     assert sync(auth.account_for_api_key(runtime, account.sid, new)).id == account.id
     with pytest.raises(DomainError) as raised:
         sync(auth.account_for_api_key(runtime, account.sid, old))
-    assert raised.value.reason is Reason.UNAUTHENTICATED
+    assert raised.value.reason is Reason.CREDENTIAL_REVOKED
 
 
 def test_extra_keys_work_side_by_side_until_revoked(runtime: Runtime) -> None:

@@ -27,7 +27,7 @@ def _served() -> set[tuple[str, str]]:
             continue
         if route.name.endswith((".unversioned", ".slash")):  # the same operations at alias paths
             continue
-        path = route.path.replace("{version:graph_version}", "v23.0")
+        path = route.path.replace("{version:graph_version}", "v23.0").replace(":maybe_empty}", "}")
         for method in route.methods or ():
             if method != "HEAD":
                 served.add((method, path))

@@ -1,5 +1,6 @@
-"""What the router answers on the contracts' paths: no route (404) or not this method (405), in the
-contract's envelope, with ``Allow`` listing every method the path serves."""
+"""What the contracts answer when no route serves a request, each in its own envelope: Kaleyra 404 / 405
+with ``Allow`` listing every method of the path; Graph 400 2500 for an unknown path (Graph's own
+answers: tests/server/surfaces/graph/test_routing_errors.py); OPTIONS 204 with ``Allow`` on both."""
 
 from __future__ import annotations
 
@@ -8,16 +9,15 @@ from starlette.testclient import TestClient
 from tests.conftest import Tenant
 
 
-def test_an_unsupported_method_lists_every_method_of_the_path(app_client: TestClient, tenant: Tenant) -> None:
+def test_options_lists_every_method_of_the_path(app_client: TestClient, tenant: Tenant) -> None:
     # Schemathesis found ``Allow: GET, HEAD`` on a path that also serves POST (Starlette lists only the
     # first matching route's methods).
     for edge in ("phone_numbers", "settings", "whatsapp_business_profile"):
         response = app_client.request("OPTIONS", f"/v23.0/{tenant.waba_id}/{edge}")
-        assert response.status_code == 405
+        assert response.status_code == 204
         assert response.headers["allow"] == "GET, HEAD, POST"
-        error = response.json()["error"]
-        assert error["code"] == 100 and error["type"] == "OAuthException"
-        assert len(error["fbtrace_id"]) == 23
+    kaleyra = app_client.request("OPTIONS", tenant.path("add"))
+    assert (kaleyra.status_code, kaleyra.headers["allow"]) == (204, "POST")
 
 
 def test_kaleyra_refuses_an_unsupported_method_in_its_envelope(
@@ -34,13 +34,20 @@ def test_kaleyra_refuses_an_unsupported_method_in_its_envelope(
     }
 
 
-def test_an_unknown_path_is_404_in_the_contracts_envelope(app_client: TestClient, tenant: Tenant) -> None:
+def test_an_unknown_path_is_answered_in_the_contracts_envelope(
+    app_client: TestClient, tenant: Tenant
+) -> None:
     kaleyra = app_client.get(f"/v2/{tenant.sid}/whatsapp/{tenant.waba_id}/number/nope")
     assert kaleyra.status_code == 404
     assert kaleyra.json()["code"] == "WA404"
     graph = app_client.get("/v23.0/123/nope")
-    assert graph.status_code == 404
-    assert graph.json()["error"]["code"] == 100
+    assert graph.status_code == 400
+    assert graph.json()["error"] == {
+        "message": "Unknown path components: /nope",
+        "type": "OAuthException",
+        "code": 2500,
+        "fbtrace_id": graph.json()["error"]["fbtrace_id"],
+    }
 
 
 def test_other_paths_keep_starlettes_plain_answer(app_client: TestClient) -> None:

@@ -10,6 +10,9 @@ from enum import StrEnum
 
 class Reason(StrEnum):
     UNAUTHENTICATED = "unauthenticated"
+    CREDENTIAL_MISSING = "credential_missing"  # none presented (Graph answers 104, not 190)
+    CREDENTIAL_REVOKED = "credential_revoked"  # an issued credential, revoked since
+    CREDENTIAL_EXPIRED = "credential_expired"  # an issued credential past its lifetime
     ACCOUNT_NOT_FOUND = "account_not_found"
     WABA_NOT_FOUND = "waba_not_found"
     NUMBER_NOT_FOUND = "number_not_found"

@@ -1,7 +1,8 @@
 """``Idempotency-Key`` rules: which requests take part, how long a key is remembered, how a repeat is
 recognised, and what happens to a key whose first request is still running.
 
-A key is scoped to (credential digest, method, path): two accounts, or two endpoints, never share one.
+A key is scoped to (owner, method, path), the owner being the account the credential acts for: two
+accounts, or two endpoints, never share one, and the keys of one account are one set.
 The same key with the same request within 24 h replays the first answer; with a different request it
 is refused; while the first is in flight a duplicate is refused as a conflict. Answers that report a
 server fault (5xx) or a rejected credential (401) are not remembered, so a retry runs again.
@@ -29,8 +30,8 @@ def is_valid_key(key: str) -> bool:
     return bool(_KEY.fullmatch(key))
 
 
-def scope(credential_digest: str, method: str, path: str) -> str:
-    return hashlib.sha256(f"{credential_digest}\n{method}\n{path}".encode()).hexdigest()
+def scope(owner: str, method: str, path: str) -> str:
+    return hashlib.sha256(f"{owner}\n{method}\n{path}".encode()).hexdigest()
 
 
 def fingerprint(query: bytes, body: bytes) -> str:

@@ -63,3 +63,35 @@ class RateLimit:
         """Whole seconds until one token fits again, at least 1 (the ``Retry-After`` value)."""
         wait = tat + self.interval - now - self.capacity
         return max(1, math.ceil(wait))
+
+
+# A request waits this long (seconds) for the store to grant its worker a lease; past it, the worker
+# enforces the limit on its own (``LocalBucket``) until the store answers again, and later requests
+# do not wait at all, so a stalled store never holds up reads behind a rate-limit write.
+LEASE_WAIT = 0.25
+# A lease is topped up in the background once fewer than this share of its tokens are left, so a busy
+# credential normally never waits for the store at all.
+REFILL_BELOW = 0.25
+
+
+def refill_due(tokens_left: int, lease_size: int) -> bool:
+    """Whether to top a lease up now. Never for one-token leases: a tight limit stays exact, and a token
+    fetched ahead would sit with one worker while another's request is refused."""
+    return lease_size > 1 and tokens_left < lease_size * REFILL_BELOW
+
+
+@dataclass(slots=True)
+class LocalBucket:
+    """The same GCRA in one worker's memory: the limit that worker enforces alone while the store is
+    out of reach (each worker then admits up to the whole limit)."""
+
+    limit: RateLimit
+    tat: float = 0.0
+
+    def take(self, now: float) -> int | None:
+        """``None`` when one token fits (and is taken); otherwise the ``Retry-After`` seconds."""
+        base = max(self.tat, now)
+        if base + self.limit.interval - now > self.limit.capacity + 1e-9:
+            return self.limit.retry_after(self.tat, now)
+        self.tat = base + self.limit.interval
+        return None

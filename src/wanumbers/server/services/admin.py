@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from wanumbers.server.domain.credentials import expiry
 from wanumbers.server.domain.errors import DomainError, Reason
 from wanumbers.server.domain.identifiers import (
     CredentialKind,
@@ -48,8 +49,10 @@ async def add_api_key(rt: Runtime, sid: str) -> str:
     return await _issue_for(rt, sid, "api_key")
 
 
-async def create_access_token(rt: Runtime, sid: str) -> str:
-    return await _issue_for(rt, sid, "access_token")
+async def create_access_token(rt: Runtime, sid: str, expires_in: int | None = None) -> str:
+    """A Graph token for the account; with ``expires_in`` (seconds) it stops working then (Graph then
+    answers 190/463), judged by the emulator's clock."""
+    return await _issue_for(rt, sid, "access_token", expires_in)
 
 
 async def revoke_secret(rt: Runtime, kind: CredentialKind, secret: str) -> bool:
@@ -59,9 +62,9 @@ async def revoke_secret(rt: Runtime, kind: CredentialKind, secret: str) -> bool:
     return revoked
 
 
-async def create_admin_token(rt: Runtime) -> str:
+async def create_admin_token(rt: Runtime, expires_in: int | None = None) -> str:
     async with rt.uow(write=True) as uow:
-        token = await _issue(rt, uow, "admin", None)
+        token = await _issue(rt, uow, "admin", None, expires_in)
         await uow.commit()
     return token
 
@@ -97,14 +100,19 @@ async def _account(uow: UnitOfWork, sid: str) -> Account:
     return account
 
 
-async def _issue_for(rt: Runtime, sid: str, kind: CredentialKind) -> str:
+async def _issue_for(rt: Runtime, sid: str, kind: CredentialKind, expires_in: int | None = None) -> str:
     async with rt.uow(write=True) as uow:
-        secret = await _issue(rt, uow, kind, (await _account(uow, sid)).id)
+        secret = await _issue(rt, uow, kind, (await _account(uow, sid)).id, expires_in)
         await uow.commit()
     return secret
 
 
-async def _issue(rt: Runtime, uow: UnitOfWork, kind: CredentialKind, account_id: int | None) -> str:
+async def _issue(
+    rt: Runtime, uow: UnitOfWork, kind: CredentialKind, account_id: int | None, expires_in: int | None = None
+) -> str:
+    await rt.sync_clock(uow)  # lifetimes run on the emulator's clock
+    now = rt.clock.now()
+    expires_at = expiry(now, expires_in)
     secret = new_secret(kind)
-    await uow.credentials.add(kind, digest_secret(secret), secret[:8], rt.clock.now(), account_id)
+    await uow.credentials.add(kind, digest_secret(secret), secret[:8], now, account_id, expires_at)
     return secret

@@ -1,40 +1,78 @@
-"""Authentication: every request checks its credential against the store, so a revoked key fails on
-the very next request on every worker."""
+"""Authentication: every request checks its credential against the store, so a revoked or expired key
+fails on the very next request on every worker.
+
+A request's credential arrives as ``Presented`` (its kind and the digest of the secret, never the
+secret): the surfaces decide where a contract carries it, once per request (surfaces/credentials.py).
+"""
 
 from __future__ import annotations
 
 import hmac
+from dataclasses import dataclass
+from datetime import timedelta
 
+from wanumbers.server.domain.credentials import check_live
 from wanumbers.server.domain.errors import DomainError, Reason
 from wanumbers.server.domain.identifiers import CredentialKind, digest_secret
 from wanumbers.server.domain.records import Account
 from wanumbers.server.services.runtime import Runtime
+from wanumbers.server.storage.repositories.access import Access
+
+BAD_CREDENTIALS = "Incorrect SID or API key."
 
 
-async def account_for_api_key(rt: Runtime, sid: str, api_key: str) -> Account:
-    """The account whose SID is ``sid`` if ``api_key`` is one of its live keys."""
-    return await _account_for(rt, "api_key", api_key, sid)
+@dataclass(frozen=True, slots=True)
+class Presented:
+    """A credential as a request presented it."""
+
+    kind: CredentialKind
+    digest: str
+
+    @classmethod
+    def of(cls, kind: CredentialKind, secret: str) -> Presented:
+        return cls(kind, digest_secret(secret))
 
 
-async def account_for_token(rt: Runtime, access_token: str) -> Account:
-    return await _account_for(rt, "access_token", access_token, None)
+def admit(rt: Runtime, access: Access | None, sid: str | None = None) -> Access:
+    """``access`` if its credential may act now (and, for Kaleyra, belongs to account ``sid``)."""
+    if access is None:
+        raise DomainError(Reason.UNAUTHENTICATED, BAD_CREDENTIALS)
+    # The clock the control plane moves (read in the same statement): expiry is judged by it.
+    rt.clock.offset = timedelta(seconds=access.clock_offset)
+    check_live(access.issued, rt.clock.now())
+    # The digest lookup already matched in the index; comparing the SID in constant time keeps a
+    # wrong-SID answer from being faster than a wrong-key one.
+    if sid is not None and not hmac.compare_digest(access.account.sid, sid):
+        raise DomainError(Reason.UNAUTHENTICATED, BAD_CREDENTIALS)
+    return access
+
+
+async def identify(rt: Runtime, presented: Presented, sid: str | None = None) -> Account:
+    """The account ``presented`` acts for; raises why it may not."""
+    async with rt.uow() as uow:
+        access = await uow.access.of(presented.kind, presented.digest)
+    return admit(rt, access, sid).account
 
 
 async def check_admin(rt: Runtime, token: str) -> None:
     if token:
         async with rt.uow() as uow:
-            if await uow.credentials.is_live("admin", digest_secret(token)):
+            found = await uow.credentials.issued("admin", digest_secret(token))
+        if found is not None:
+            issued, offset = found
+            rt.clock.offset = timedelta(seconds=offset)
+            try:
+                check_live(issued, rt.clock.now())
+            except DomainError:
+                pass
+            else:
                 return
     raise DomainError(Reason.UNAUTHENTICATED, "invalid admin token")
 
 
-async def _account_for(rt: Runtime, kind: CredentialKind, secret: str, sid: str | None) -> Account:
-    if not secret:
-        raise DomainError(Reason.UNAUTHENTICATED, "missing credential")
-    async with rt.uow() as uow:
-        account = await uow.credentials.account_for(kind, digest_secret(secret))
-    # The digest lookup already matched in the index; comparing the SID in constant time keeps a
-    # wrong-SID answer from being faster than a wrong-key one.
-    if account is None or (sid is not None and not hmac.compare_digest(account.sid, sid)):
-        raise DomainError(Reason.UNAUTHENTICATED, "Incorrect SID or API key.")
-    return account
+async def account_for_api_key(rt: Runtime, sid: str, api_key: str) -> Account:
+    """The account whose SID is ``sid`` if ``api_key`` is one of its live keys (the CLI's and tests' way
+    in; requests go through ``identify`` with the credential the pipeline found)."""
+    if not api_key:
+        raise DomainError(Reason.CREDENTIAL_MISSING, "missing credential")
+    return await identify(rt, Presented.of("api_key", api_key), sid)

@@ -2,29 +2,30 @@
 
 from __future__ import annotations
 
-import hmac
-
 from wanumbers.server.domain.errors import DomainError, Reason
-from wanumbers.server.domain.identifiers import digest_secret
+from wanumbers.server.services import auth
+from wanumbers.server.services.auth import Presented
 from wanumbers.server.services.numbers import NumberView
 from wanumbers.server.services.runtime import Runtime
+from wanumbers.server.storage.repositories.access import Access
 
 
-async def details_for_api_key(rt: Runtime, sid: str, api_key: str, e164: str) -> NumberView:
-    """The number ``e164`` if ``api_key`` is a live key of account ``sid`` and that account owns it.
+async def read(rt: Runtime, presented: Presented, e164: str) -> Access | None:
+    """The one statement: the credential, and the number ``e164`` if its account owns it (the surface
+    applies armed faults with the flag it carries before judging it with ``view``)."""
+    async with rt.uow() as uow:
+        return await uow.access.to_e164(presented.kind, presented.digest, e164)
 
-    Raises ``UNAUTHENTICATED`` or ``NUMBER_NOT_FOUND`` (a foreign number looks like a missing one).
+
+async def view(rt: Runtime, found: Access | None, sid: str) -> NumberView:
+    """The number, if the credential is a live key of account ``sid`` and that account owns it.
+
+    Raises the credential's refusal or ``NUMBER_NOT_FOUND`` (a foreign number looks like a missing one).
     """
-    found = None
-    if api_key:
-        async with rt.uow() as uow:
-            found = await uow.numbers.seen_by_credential(digest_secret(api_key), "api_key", e164=e164)
-    if found is None or not hmac.compare_digest(found.account.sid, sid):
-        raise DomainError(Reason.UNAUTHENTICATED, "Incorrect SID or API key.")
-    if found.owned is None:
+    access = auth.admit(rt, found, sid)
+    if access.number is None or access.waba is None:
         raise DomainError(
             Reason.NUMBER_NOT_FOUND, "Phone number is not present or does not belong to the account."
         )
-    number, waba = found.owned
-    number = await rt.upstream.refresh(number)
-    return NumberView(number=number, waba=waba, account=found.account)
+    number = await rt.upstream.refresh(access.number)
+    return NumberView(number=number, waba=access.waba, account=access.account)

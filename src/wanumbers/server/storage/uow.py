@@ -9,6 +9,7 @@ from functools import cached_property
 from types import TracebackType
 from typing import Any
 
+from wanumbers.server.storage.repositories.access import AccessRepository
 from wanumbers.server.storage.repositories.accounts import AccountRepository, CredentialRepository
 from wanumbers.server.storage.repositories.guards import IdempotencyRepository, RateLimitRepository
 from wanumbers.server.storage.repositories.numbers import NumberRepository
@@ -54,6 +55,10 @@ class UnitOfWork:
     @property
     def dialect(self) -> str:
         return self.session.dialect
+
+    @cached_property
+    def access(self) -> AccessRepository:
+        return AccessRepository(self.session)
 
     @cached_property
     def accounts(self) -> AccountRepository:

@@ -10,6 +10,10 @@ from wanumbers.server.domain.identifiers import is_digits
 from wanumbers.server.services.runtime import Runtime
 from wanumbers.server.settings import Settings
 
+# The name of the route serving a request (set by the pipeline's route stage): fault injection, metrics
+# and logs name requests by it.
+ROUTE = "wanumbers.route"
+
 
 class TooLarge(Exception):
     """The body passed the limit; reading stopped there."""

@@ -1,81 +1,22 @@
-"""Which wire contract a path belongs to, and how that contract words the refusals the request guards
-(ingress checks, rate limit, Idempotency-Key) give before any endpoint runs.
-
-Kaleyra paths (``/v1/…``, ``/v2/…``) answer in Kaleyra's ``{"code","message","data","error"}``; Graph
-paths (``/v23.0/…``) in Graph's ``{"error":{"message","type","code","fbtrace_id"}}``. Other paths (the
-control plane, documents) are not guarded here.
+"""How each wire contract words the refusals the pipeline gives before any endpoint runs (ingress checks,
+credentials, rate limit, Idempotency-Key): Kaleyra in ``{"code","message","data","error"}``, Graph in
+``{"error":{"message","type","code","fbtrace_id"}}``. Which contract a path belongs to is the route
+table's decision (surfaces/route_table.py).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from enum import Enum
-from typing import Literal
-from urllib.parse import parse_qs
 
-import orjson
 from starlette.responses import Response
-from starlette.types import Scope
 
-from wanumbers.server.domain.identifiers import digest_secret
-from wanumbers.server.surfaces.asgi import headers_of
 from wanumbers.server.surfaces.graph import errors as graph_errors
-from wanumbers.server.surfaces.http import bearer_token
 from wanumbers.server.surfaces.kaleyra import envelope as kaleyra
+from wanumbers.server.surfaces.route_table import Contract
 
-Contract = Literal["kaleyra", "graph"]
-_KALEYRA = re.compile(r"^/v[12]/")
-_GRAPH = re.compile(r"^/v\d{1,3}\.\d{1,3}/")
-_GRAPH_UNVERSIONED = re.compile(r"^/\d{1,64}(/|$)")  # Graph also serves /{node_id}/… without a version
-
-
-def contract_of(path: str) -> Contract | None:
-    if _KALEYRA.match(path):
-        return "kaleyra"
-    if _GRAPH.match(path) or _GRAPH_UNVERSIONED.match(path):
-        return "graph"
-    return None
-
-
-# The request body IngressGuard buffered (methods with a body), for the guards after it.
+# The request body the pipeline buffered (methods with a body), for the stages after it.
 BODY = "wanumbers.body"
-
-
-def credential_digest(contract: Contract, scope: Scope) -> str | None:
-    """The digest of the credential the request presents (never the credential itself), found
-    wherever the contract's own authentication looks: Kaleyra's ``api-key`` header; Graph's
-    ``Authorization: Bearer|OAuth`` header, then ``access_token`` in the query, form or JSON body."""
-    headers = headers_of(scope)
-    if contract == "kaleyra":
-        secret = headers.get("api-key", "").strip()
-    else:
-        secret = (
-            bearer_token(headers.get("authorization", ""))
-            or _form_param(bytes(scope.get("query_string", b"")), "access_token")
-            or _body_param(scope.get(BODY, b""), headers.get("content-type", ""), "access_token")
-        )
-    return digest_secret(secret) if secret else None
-
-
-def _form_param(encoded: bytes, name: str) -> str:
-    values = parse_qs(encoded.decode("latin-1")).get(name)
-    return values[0].strip() if values else ""
-
-
-def _body_param(body: bytes, content_type: str, name: str) -> str:
-    if not body:
-        return ""
-    if content_type.startswith("application/x-www-form-urlencoded"):
-        return _form_param(body, name)
-    if content_type.startswith("application/json"):
-        try:
-            payload = orjson.loads(body)
-        except orjson.JSONDecodeError:
-            return ""
-        value = payload.get(name) if isinstance(payload, dict) else None
-        return value.strip() if isinstance(value, str) else ""
-    return ""
 
 
 @dataclass(frozen=True)

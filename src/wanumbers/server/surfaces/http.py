@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-import anyio
 import orjson
 from starlette.requests import Request
 from starlette.responses import Response
@@ -16,6 +16,7 @@ from starlette.responses import Response
 from wanumbers.server.domain.errors import DomainError
 from wanumbers.server.services import sim
 from wanumbers.server.services.runtime import Runtime
+from wanumbers.server.storage.bounds import StoreError
 from wanumbers.server.surfaces.asgi import TooLarge, read_bounded
 
 log = logging.getLogger("wanumbers")
@@ -37,12 +38,6 @@ class JSONResponse(Response):
 
     def render(self, content: Any) -> bytes:
         return orjson.dumps(content, option=self._option)
-
-
-def bearer_token(authorization: str) -> str:
-    """The token of ``Authorization: Bearer TOKEN`` (or ``OAuth TOKEN``, as older SDKs send), else ``""``."""
-    scheme, _, value = authorization.strip().partition(" ")
-    return value.strip() if scheme.lower() in ("bearer", "oauth") else ""
 
 
 def runtime(request: Request) -> Runtime:
@@ -67,21 +62,37 @@ class Envelope:
     too_large: Callable[[], Response]
 
 
-def guarded(route: str, envelope: Envelope) -> Callable[[Endpoint], Endpoint]:
-    """Wrap an endpoint: apply injected faults for ``route``, and render every failure in the
-    contract's own envelope: a request never sees a bare 500 page or a stack trace."""
+class InjectedFault(Exception):
+    """The control plane armed an error for this route: answered as the contract's server fault."""
+
+
+def guarded(route: str, envelope: Envelope, *, gates_faults: bool = True) -> Callable[[Endpoint], Endpoint]:
+    """Wrap an endpoint: apply injected faults for ``route``, bound it by the request deadline, and
+    render every failure in the contract's own envelope: a request never sees a bare 500 page or a
+    stack trace. ``gates_faults=False``: the endpoint calls ``apply_faults`` itself, with the armed
+    flag its one statement already read (the hot reads)."""
 
     def decorate(endpoint: Endpoint) -> Endpoint:
         @functools.wraps(endpoint)
         async def wrapper(request: Request) -> Response:
             try:
-                if await _inject_fault(request, route):
-                    return envelope.server_fault()
-                return await endpoint(request)
+                async with asyncio.timeout(request.app.state.settings.request_timeout) as deadline:
+                    request.state.deadline = deadline
+                    if gates_faults:
+                        await apply_faults(request, route)
+                    return await endpoint(request)
             except DomainError as error:
                 return envelope.domain_error(error)
             except TooLarge:
                 return envelope.too_large()
+            except InjectedFault:
+                return envelope.server_fault()
+            except TimeoutError:
+                log.warning("%s ran past the request deadline", route)
+                return envelope.server_fault()
+            except StoreError as error:
+                log.warning("%s: the store could not serve it (%s)", route, type(error).__name__)
+                return envelope.server_fault()
             except Exception:
                 # No request data in the log line: bodies and headers may carry secrets.
                 log.exception("unhandled error on %s", route)
@@ -92,16 +103,22 @@ def guarded(route: str, envelope: Envelope) -> Callable[[Endpoint], Endpoint]:
     return decorate
 
 
-async def _inject_fault(request: Request, route: str) -> bool:
-    """True when the control plane armed a failure for this route; sleeps first for a delay fault."""
+async def apply_faults(request: Request, route: str, armed: bool | None = None) -> None:
+    """Fire the fault the control plane armed for ``route``, if any: raise ``InjectedFault``, or sleep
+    for a delay fault (the request deadline moves by the delay: an injected delay is not our I/O).
+    ``armed``: whether any fault is armed, when the caller already read it."""
     rt = runtime(request)
-    if not await sim.faults_armed(rt):  # the common case, answered without a write
-        return False
+    if armed is None:
+        armed = await sim.faults_armed(rt)
+    if not armed:  # the common case, answered without a write
+        return
     fault = await sim.take_fault(rt, route)
     if fault is None:
-        return False
+        return
     mode, delay_ms = fault
-    if mode == "delay":
-        await anyio.sleep(delay_ms / 1000)
-        return False
-    return True
+    if mode != "delay":
+        raise InjectedFault
+    deadline: asyncio.Timeout | None = getattr(request.state, "deadline", None)
+    if deadline is not None and deadline.when() is not None:
+        deadline.reschedule(deadline.when() + delay_ms / 1000)  # type: ignore[operator]
+    await asyncio.sleep(delay_ms / 1000)

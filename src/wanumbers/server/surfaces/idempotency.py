@@ -1,134 +1,91 @@
-"""``Idempotency-Key`` for the contracts' POST endpoints (see ``domain.idempotency`` for the rules).
+"""Pipeline stage: ``Idempotency-Key`` on the contracts' POST endpoints (rules: ``domain.idempotency``).
 
 The first request claims the key in the store, runs, and its answer (status, content type, body) is
-remembered; a repeat within 24 h gets that answer again, marked ``Idempotent-Replayed: true``, and
-the side effect is not done twice. A different request under the same key → 422; a duplicate while
-the first is running → 409; both in the contract's envelope.
+remembered; a repeat within 24 h gets that answer again, marked ``Idempotent-Replayed: true``, and the
+side effect is not done twice. A different request under the same key → 422; a duplicate while the
+first is running → 409; both in the contract's envelope.
+
+Keys belong to the account the credential acts for, and a replay is answered only to a credential that
+may act for that account now: a revoked key, or another account's, gets no one's stored answer. A
+request whose credential is refused runs without the key, so the endpoint answers why.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
+from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from wanumbers.server.domain import idempotency
+from wanumbers.server.domain.errors import DomainError
 from wanumbers.server.domain.idempotency import Outcome, StoredResponse
 from wanumbers.server.services import idempotency as service
-from wanumbers.server.surfaces.asgi import (
-    TooLarge,
-    headers_of,
-    read_bounded,
-    replaying,
-    runtime_of,
-    settings_of,
-)
-from wanumbers.server.surfaces.contracts import (
-    Contract,
-    Refusal,
-    contract_of,
-    credential_digest,
-    refuse,
-    server_fault,
-)
+from wanumbers.server.surfaces.asgi import runtime_of
+from wanumbers.server.surfaces.contracts import Refusal, refuse, server_fault
+from wanumbers.server.surfaces.credentials import RequestCredential
+from wanumbers.server.surfaces.route_table import Contract
 
 log = logging.getLogger("wanumbers")
 _KEPT_HEADERS = ("content-type", "retry-after")
+Endpoint = Callable[[Request], Awaitable[Response]]
 
 
-class IdempotencyGuard:
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] not in idempotency.METHODS:
-            await self.app(scope, receive, send)
-            return
-        contract = contract_of(scope.get("path", ""))
-        headers = headers_of(scope) if contract else {}
-        key = headers.get(idempotency.HEADER)
-        digest = credential_digest(contract, scope) if contract else None
-        if contract is None or key is None or digest is None:
-            await self.app(scope, receive, send)
-            return
-        if not idempotency.is_valid_key(key):
-            await refuse(contract, Refusal.BAD_KEY, scope["path"])(scope, receive, send)
-            return
-        try:
-            body = await read_bounded(scope, receive, settings_of(scope).max_body_bytes)
-        except TooLarge:
-            await refuse(contract, Refusal.TOO_LARGE, scope["path"])(scope, receive, send)
-            return
-        key_scope = idempotency.scope(digest, scope["method"], scope["path"])
-        await _once(self.app, contract, key_scope, key, body, scope, replaying(body, receive), send)
-
-
-async def _once(
-    app: ASGIApp,
-    contract: Contract,
-    key_scope: str,
-    key: str,
-    body: bytes,
-    scope: Scope,
-    receive: Receive,
-    send: Send,
-) -> None:
-    rt = runtime_of(scope)
-    fingerprint = idempotency.fingerprint(bytes(scope.get("query_string", b"")), body)
+async def once(
+    contract: Contract, request: Request, credential: RequestCredential, body: bytes, endpoint: Endpoint
+) -> Response:
+    """Run ``endpoint`` under the request's Idempotency-Key, if it carries one."""
+    key = request.headers.get(idempotency.HEADER)
+    if key is None or request.method not in idempotency.METHODS:
+        return await endpoint(request)
+    if not idempotency.is_valid_key(key):
+        return refuse(contract, Refusal.BAD_KEY, request.url.path)
+    rt = runtime_of(request.scope)
+    try:
+        account = await credential.account(rt)
+    except DomainError:
+        return await endpoint(request)
+    except Exception:
+        log.exception("credential check failed on %s", contract)
+        return server_fault(contract)
+    key_scope = idempotency.scope(f"account:{account.id}", request.method, request.url.path)
+    fingerprint = idempotency.fingerprint(bytes(request.scope.get("query_string", b"")), body)
     try:
         claim = await service.claim(rt, key_scope, key, fingerprint)
     except Exception:
         log.exception("idempotency claim failed on %s", contract)
-        await server_fault(contract)(scope, receive, send)
-        return
+        return server_fault(contract)
     if claim.outcome is Outcome.REPLAY:
         assert claim.response is not None
-        await _replay(claim.response)(scope, receive, send)
-        return
+        return _replay(claim.response)
     if claim.outcome is not Outcome.CLAIMED:
         refusal = Refusal.KEY_REUSED if claim.outcome is Outcome.MISMATCH else Refusal.IN_FLIGHT
-        await refuse(contract, refusal, scope["path"])(scope, receive, send)
-        return
-    recorder = _Recorder(send)
+        return refuse(contract, refusal, request.url.path)
+    response: Response | None = None
     try:
-        await app(scope, receive, recorder.send)
+        response = await endpoint(request)
+        return response
     finally:
         try:
-            await service.finish(rt, key_scope, key, recorder.response())
-        except Exception:  # the answer is already sent; an unfinished claim lapses after its lease
+            await service.finish(rt, key_scope, key, _stored(response))
+        except Exception:  # the answer goes out anyway; an unfinished claim lapses after its lease
             log.exception("idempotency finish failed on %s", contract)
+
+
+def _stored(response: Response | None) -> StoredResponse | None:
+    """What a repeat would get; ``None`` when the endpoint failed before answering."""
+    if response is None:
+        return None
+    headers = {
+        name.decode("latin-1"): value.decode("latin-1")
+        for name, value in response.raw_headers
+        if name.decode("latin-1") in _KEPT_HEADERS
+    }
+    return StoredResponse(response.status_code, headers, bytes(response.body))
 
 
 def _replay(stored: StoredResponse) -> Response:
     headers = {**stored.headers, idempotency.REPLAYED_HEADER: "true"}
     media_type = headers.pop("content-type", None)
     return Response(stored.body, stored.status, headers, media_type=media_type)
-
-
-class _Recorder:
-    """Passes the response through while keeping a copy of what should be replayed."""
-
-    def __init__(self, send: Send) -> None:
-        self._send = send
-        self._status: int | None = None
-        self._headers: dict[str, str] = {}
-        self._chunks: list[bytes] = []
-        self._complete = False
-
-    async def send(self, message: Message) -> None:
-        if message["type"] == "http.response.start":
-            self._status = int(message["status"])
-            for name, value in message.get("headers", []):
-                if name.decode("latin-1").lower() in _KEPT_HEADERS:
-                    self._headers[name.decode("latin-1").lower()] = value.decode("latin-1")
-        elif message["type"] == "http.response.body":
-            self._chunks.append(bytes(message.get("body", b"")))
-            self._complete = not message.get("more_body", False)
-        await self._send(message)
-
-    def response(self) -> StoredResponse | None:
-        """The whole answer, or ``None`` when the app failed before finishing one."""
-        if self._status is None or not self._complete:
-            return None
-        return StoredResponse(self._status, self._headers, b"".join(self._chunks))

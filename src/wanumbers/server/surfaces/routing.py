@@ -1,9 +1,12 @@
-"""What the router itself answers on the contracts' paths (no route, or not this method), in the
-contract's own envelope instead of Starlette's plain-text page.
+"""What the contracts answer when no route serves a request, in each contract's own envelope.
 
-Starlette's 405 lists only the methods of the first route whose path matched; a path served by two
-routes (``GET`` and ``POST /{waba_id}/phone_numbers``) must list both, so ``Allow`` is rebuilt here
-from every route of the path (RFC 9110 §15.5.6).
+- Kaleyra: 404 ``WA404 Unknown path``; a path served for other methods answers 405 ``WA405`` with
+  ``Allow`` listing every method of the path (RFC 9110 §15.5.6).
+- Graph, as Graph does: an unknown edge or path is 400, code 2500, ``Unknown path components: /foo``;
+  a method the path does not serve is 400, 100/33 ``Unsupported delete request. Object with ID …``, with
+  no ``Allow`` (Graph sends none).
+- ``OPTIONS`` on a served path answers 204 with ``Allow`` (both contracts).
+Paths of no contract keep Starlette's plain-text 404/405 (``ROUTING_ERRORS``).
 """
 
 from __future__ import annotations
@@ -11,37 +14,32 @@ from __future__ import annotations
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
-from starlette.routing import Route
 
-from wanumbers.server.surfaces.contracts import contract_of
-from wanumbers.server.surfaces.graph.errors import graph_error
+from wanumbers.server.surfaces.graph.errors import graph_error, unsupported
 from wanumbers.server.surfaces.kaleyra import envelope
+from wanumbers.server.surfaces.route_table import NotServed
 
 _MESSAGES = {404: "Unknown path", 405: "Method Not Allowed"}
 
 
-def _allowed(request: Request) -> str:
-    path = request.url.path
-    methods = {
-        method
-        for route in request.app.routes
-        if isinstance(route, Route) and route.methods and route.path_regex.match(path)
-        for method in route.methods
-    }
-    return ", ".join(sorted(methods))
+def answer(missed: NotServed, method: str) -> Response:
+    allow = ", ".join(sorted(missed.allowed))
+    if method == "OPTIONS" and missed.allowed:
+        return Response(status_code=204, headers={"Allow": allow})
+    if missed.contract == "graph":
+        if missed.allowed:
+            return unsupported(method, missed.node_id)
+        return graph_error(f"Unknown path components: {missed.unknown_components}", 2500)
+    status = 405 if missed.allowed else 404
+    headers = {"Allow": allow} if missed.allowed else None
+    message = _MESSAGES[status]
+    return envelope.failure(f"WA{status}", message, {}, {"path": message}, status, headers)
 
 
 async def routing_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own 404/405 for paths of no contract (the control plane, documents)."""
     assert isinstance(exc, HTTPException)
-    status = exc.status_code
-    headers = {"Allow": _allowed(request)} if status == 405 else None
-    message = _MESSAGES.get(status, exc.detail)
-    contract = contract_of(request.url.path)
-    if contract == "kaleyra":
-        return envelope.failure(f"WA{status}", message, {}, {"path": message}, status, headers)
-    if contract == "graph":
-        return graph_error(f"(#100) {message}", 100, status=status, headers=headers)
-    return PlainTextResponse(exc.detail, status, headers)
+    return PlainTextResponse(exc.detail, exc.status_code, exc.headers)
 
 
 ROUTING_ERRORS = {404: routing_error, 405: routing_error}

@@ -36,8 +36,6 @@ from referencing.jsonschema import DRAFT202012
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from wanumbers.server.surfaces.contracts import contract_of
-
 SPEC_NAME = "meta-business-messaging-api_v23.0.yaml"
 _REPO = Path(__file__).resolve().parents[4]
 _BASE = "urn:meta-openapi"
@@ -288,7 +286,7 @@ class SchemaCheck:
     failures: list[str] = field(default_factory=list)
 
     async def observe(self, call: Call, app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or contract_of(scope.get("path", "")) != "graph":
+        if scope["type"] != "http" or app.route_table.contract_of(scope.get("path", "")) != "graph":
             await call(app, scope, receive, send)
             return
         status = 0

@@ -46,8 +46,3 @@ def test_a_webhook_override_is_kept_and_cleared(graph: Graph) -> None:
     assert node["webhook_configuration"]["override_callback_uri"] == "https://hooks.acme.example/wa"
     clear = {"webhook_configuration": {"override_callback_uri": ""}}
     assert graph.post(f"/{number_id}", clear).json() == {"success": True}
-
-
-def test_another_accounts_number_is_100_33(graph: Graph, rival: Graph) -> None:
-    number_id = rival.create()
-    assert_graph_error(graph.post(f"/{number_id}", {"search_visibility": "HIDDEN"}), 400, 100, 33)

@@ -1,7 +1,6 @@
 """What Graph answers when the path or method is not one it serves (spec: notes/graph-fidelity-spec.md).
 
-The router's own answers live in surfaces/routing.py, which is being reworked (issue 9): those tests are
-strict xfails that flip when the behaviour lands.
+The pipeline's route table (surfaces/route_table.py) decides; surfaces/routing.py words the answers.
 """
 
 from __future__ import annotations
@@ -17,14 +16,12 @@ UNSUPPORTED = (
 )
 
 
-@pytest.mark.xfail(strict=True, reason="needs Graph's 2500 for unknown edges in surfaces/routing.py")
 def test_an_unknown_edge_is_2500_unknown_path_components(graph: Graph) -> None:
     number_id = graph.create()
     error = assert_graph_error(graph.get(f"/{number_id}/foo"), 400, 2500)
     assert error["message"] == "Unknown path components: /foo" and error["type"] == "OAuthException"
 
 
-@pytest.mark.xfail(strict=True, reason="needs Graph's 100/33 for a method a node does not serve")
 def test_a_wrong_method_is_100_33_unsupported_request(graph: Graph) -> None:
     number_id = graph.create()
     response = graph.client.delete(f"/v23.0/{number_id}/register", headers=graph.headers)
@@ -42,7 +39,6 @@ def test_the_node_is_served_with_a_trailing_slash(graph: Graph, version: str) ->
     assert response.status_code == 200 and response.json()["id"] == number_id
 
 
-@pytest.mark.xfail(strict=True, reason="needs the versions Graph serves (v99.0 does not exist)")
 def test_a_version_graph_does_not_have_is_refused(graph: Graph) -> None:
     number_id = graph.create()
     response = graph.client.get(f"/v99.0/{number_id}", headers=graph.headers)
@@ -50,8 +46,42 @@ def test_a_version_graph_does_not_have_is_refused(graph: Graph) -> None:
     assert response.json()["error"]["code"] == 2500
 
 
-@pytest.mark.xfail(strict=True, reason="needs OPTIONS' Allow to list every method of the node (GET, POST)")
+@pytest.mark.xfail(strict=True, reason="needs POST /{phone-number-id} (issue 14)")
 def test_options_lists_post_on_the_node(graph: Graph) -> None:
     number_id = graph.create()
     response = graph.client.options(f"/v23.0/{number_id}", headers=graph.headers)
     assert {"GET", "POST"} <= {method.strip() for method in response.headers.get("allow", "").split(",")}
+
+
+def test_a_method_on_another_accounts_object_is_100_33_as_on_a_missing_one(
+    graph: Graph, rival: Graph
+) -> None:
+    number_id = rival.create()
+    foreign = graph.client.delete(f"/v23.0/{number_id}/register", headers=graph.headers)
+    missing = graph.client.delete("/v23.0/999999/register", headers=graph.headers)
+    assert assert_graph_error(foreign, 400, 100, 33)["message"] == UNSUPPORTED.format(
+        method="delete", id=number_id
+    )
+    assert assert_graph_error(missing, 400, 100, 33)["message"] == UNSUPPORTED.format(
+        method="delete", id="999999"
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "unknown"),
+    [("/v99.0/123/phone_numbers", "/123/phone_numbers"), ("/v2.80/123", "/123"), ("/v23.0/123/a/b", "/a/b")],
+)
+def test_unknown_path_components_are_those_graph_could_not_resolve(
+    graph: Graph, path: str, unknown: str
+) -> None:
+    # A version Graph never released is taken as a node id (Graph answers /v2.80/… so).
+    error = assert_graph_error(graph.client.get(path, headers=graph.headers), 400, 2500)
+    assert error["message"] == f"Unknown path components: {unknown}"
+
+
+def test_guards_apply_to_every_path_the_routes_serve(graph: Graph) -> None:
+    # The guards' path rule and the router once disagreed: /v1234.0/… skipped every guard.
+    number_id = graph.create()
+    nul = graph.client.get(f"/v1234.0/{number_id}", params={"fields": "id\x00"}, headers=graph.headers)
+    assert nul.status_code == 400  # refused by the ingress checks, in Graph's envelope
+    assert nul.json()["error"]["code"] == 100

@@ -3,10 +3,11 @@ sends (spec: notes/graph-fidelity-spec.md)."""
 
 from __future__ import annotations
 
-import pytest
+import re
 
+from tests._sync import sync
 from tests.server.surfaces.graph.conftest import Graph, assert_graph_error
-from wanumbers.server.services import admin
+from wanumbers.server.services import admin, sim
 
 
 def test_no_token_is_104_with_graphs_header(graph: Graph) -> None:
@@ -27,10 +28,9 @@ def test_a_token_that_cannot_be_parsed_is_190(graph: Graph) -> None:
     )
 
 
-@pytest.mark.xfail(strict=True, reason="needs revoked tokens told apart from garbage (190 with subcode 460)")
 def test_a_revoked_token_is_190_with_its_subcode(graph: Graph) -> None:
-    token = admin.create_access_token(graph.rt, graph.tenant.sid)
-    assert admin.revoke_secret(graph.rt, "access_token", token)
+    token = sync(admin.create_access_token(graph.rt, graph.tenant.sid))
+    assert sync(admin.revoke_secret(graph.rt, "access_token", token))
     response = graph.client.get(
         f"/v23.0/{graph.tenant.waba_id}/phone_numbers", headers={"Authorization": f"Bearer {token}"}
     )
@@ -38,15 +38,28 @@ def test_a_revoked_token_is_190_with_its_subcode(graph: Graph) -> None:
     assert error["message"].startswith("Error validating access token: The session has been invalidated")
 
 
-@pytest.mark.xfail(strict=True, reason="needs tokens that expire (tokens create --expires-in)")
 def test_an_expired_token_is_190_463(graph: Graph) -> None:
-    token = admin.create_access_token(graph.rt, graph.tenant.sid, expires_in=60)  # type: ignore[call-arg]
-    graph.rt.clock.advance(61)  # type: ignore[attr-defined]
+    token = sync(admin.create_access_token(graph.rt, graph.tenant.sid, expires_in=60))
+    path, headers = f"/v23.0/{graph.tenant.waba_id}/phone_numbers", {"Authorization": f"Bearer {token}"}
+    assert graph.client.get(path, headers=headers).status_code == 200
+    sync(sim.advance_clock(graph.rt, 60))  # the control plane's clock: expiry at exactly 60 s
+    response = graph.client.get(path, headers=headers)
+    error = assert_graph_error(response, 401, 190, 463)
+    assert re.fullmatch(
+        r"Error validating access token: Session has expired on \w+day, \d\d-\w{3}-\d\d \d\d:\d\d:\d\d "
+        r"P[SD]T\. The current time is \w+day, \d\d-\w{3}-\d\d \d\d:\d\d:\d\d P[SD]T\.",
+        error["message"],
+    ), error["message"]
+    assert response.headers["www-authenticate"].startswith('OAuth "Facebook Platform" "invalid_token"')
+
+
+def test_a_token_that_has_not_expired_yet_works(graph: Graph) -> None:
+    token = sync(admin.create_access_token(graph.rt, graph.tenant.sid, expires_in=60))
+    sync(sim.advance_clock(graph.rt, 59))
     response = graph.client.get(
         f"/v23.0/{graph.tenant.waba_id}/phone_numbers", headers={"Authorization": f"Bearer {token}"}
     )
-    error = assert_graph_error(response, 401, 190, 463)
-    assert error["message"].startswith("Error validating access token: Session has expired on ")
+    assert response.status_code == 200
 
 
 def test_the_missing_token_header_carries_the_message(graph: Graph) -> None:

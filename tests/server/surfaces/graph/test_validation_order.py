@@ -8,14 +8,12 @@ import pytest
 from tests.server.surfaces.graph.conftest import Graph, assert_graph_error
 
 
-@pytest.mark.xfail(strict=True, reason="needs the object looked up before the parameters are checked")
 @pytest.mark.parametrize("edge", ["request_code", "verify_code", "register"])
 def test_a_missing_object_is_reported_before_missing_parameters(graph: Graph, edge: str) -> None:
     error = assert_graph_error(graph.post(f"/999999/{edge}", {}), 400, 100, 33)
     assert "Object with ID '999999' does not exist" in error["message"]
 
 
-@pytest.mark.xfail(strict=True, reason="needs the object looked up before the parameters are checked")
 def test_a_foreign_object_is_reported_before_bad_parameters(graph: Graph, rival: Graph) -> None:
     number_id = rival.create()
     error = assert_graph_error(graph.post(f"/{number_id}/request_code", {"code_method": "FAX"}), 400, 100, 33)

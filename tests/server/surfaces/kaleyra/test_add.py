@@ -156,9 +156,6 @@ def test_server_fault_gives_please_try_again_later(
     assert post(app_client, tenant, add_payload()).status_code == 200
 
 
-@pytest.mark.xfail(
-    strict=True, reason="needs an empty {waba_id} segment routed (kaleyra/routes.py, issue 14)"
-)
 def test_an_empty_waba_id_segment_gives_required_waba_id(app_client: TestClient, tenant: Tenant) -> None:
     # What a URL template with an empty variable sends: /v2/{sid}/whatsapp//number/add.
     response = app_client.post(

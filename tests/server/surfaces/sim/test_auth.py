@@ -7,7 +7,7 @@ from starlette.testclient import TestClient
 
 from tests._sync import sync
 from tests.conftest import Tenant
-from wanumbers.server.services import admin
+from wanumbers.server.services import admin, sim
 from wanumbers.server.services.runtime import Runtime
 from wanumbers.server.surfaces.sim.routes import routes
 
@@ -40,6 +40,15 @@ def test_a_revoked_admin_token_stops_working(app_client: TestClient, runtime: Ru
 
     sync(admin.revoke_secret(runtime, "admin", token))
 
+    assert app_client.get("/sim/clock", headers=headers).status_code == 401
+
+
+def test_an_admin_token_with_a_lifetime_stops_at_its_end(app_client: TestClient, runtime: Runtime) -> None:
+    token = sync(admin.create_admin_token(runtime, expires_in=120))
+    headers = {"Authorization": f"Bearer {token}"}
+    assert app_client.post("/sim/clock", headers=headers, json={"advance_seconds": 119}).status_code == 200
+    assert app_client.get("/sim/clock", headers=headers).status_code == 200
+    sync(sim.advance_clock(runtime, 1))
     assert app_client.get("/sim/clock", headers=headers).status_code == 401
 
 

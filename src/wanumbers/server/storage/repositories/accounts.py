@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from wanumbers.server.domain.credentials import Issued
 from wanumbers.server.domain.identifiers import CredentialKind
 from wanumbers.server.domain.records import Account
-from wanumbers.server.storage.sql import SQL, Row, Session
+from wanumbers.server.storage.sql import SQL, Row, Session, maybe_timestamp
 
 ACCOUNT_COLUMNS = "a.id, a.sid, a.name, a.pod, a.business_id, a.app_id, a.business_restricted"
 
@@ -66,14 +67,21 @@ class AccountRepository:
 
 
 _LIVE = "c.digest = :digest AND c.kind = :kind AND c.revoked_at IS NULL"
+# What decides whether a credential may act (domain/credentials.py), and the emulator's clock offset
+# it is judged by: read in the same statement, so every worker judges by the same clock.
+ISSUED_COLUMNS = (
+    "c.revoked_at, c.expires_at, "
+    "(SELECT s.value FROM sim_settings s WHERE s.key = 'clock_offset_seconds') AS clock_offset"
+)
 _ADD = SQL(
-    """INSERT INTO credentials (account_id, kind, digest, hint, created_at)
-    VALUES (:account_id, :kind, :digest, :hint, :now)"""
+    """INSERT INTO credentials (account_id, kind, digest, hint, created_at, expires_at)
+    VALUES (:account_id, :kind, :digest, :hint, :now, :expires_at)"""
 )
-_ACCOUNT_FOR = SQL(
-    f"SELECT {ACCOUNT_COLUMNS} FROM credentials c JOIN accounts a ON a.id = c.account_id WHERE {_LIVE}"
+_ISSUED_TO_ACCOUNT = SQL(
+    f"""SELECT {ACCOUNT_COLUMNS}, {ISSUED_COLUMNS} FROM credentials c JOIN accounts a ON a.id = c.account_id
+    WHERE c.digest = :digest AND c.kind = :kind"""
 )
-_IS_LIVE = SQL(f"SELECT 1 FROM credentials c WHERE {_LIVE}")
+_ISSUED = SQL(f"SELECT {ISSUED_COLUMNS} FROM credentials c WHERE c.digest = :digest AND c.kind = :kind")
 _ANY_LIVE = SQL("SELECT 1 FROM credentials c WHERE c.digest = :digest AND c.revoked_at IS NULL")
 _REVOKE = SQL(
     "UPDATE credentials SET revoked_at = :now WHERE digest = :digest AND kind = :kind AND revoked_at IS NULL"
@@ -83,6 +91,17 @@ _REVOKE_ALL_OF = SQL(
     """UPDATE credentials SET revoked_at = :now
     WHERE kind = :kind AND revoked_at IS NULL AND account_id = :account_id"""
 )
+
+
+def to_issued(row: Row) -> Issued:
+    return Issued(
+        revoked_at=maybe_timestamp(row["revoked_at"]), expires_at=maybe_timestamp(row["expires_at"])
+    )
+
+
+def clock_offset(row: Row) -> float:
+    """The emulator's clock offset (seconds) read alongside a credential."""
+    return float(row["clock_offset"] or 0)
 
 
 class CredentialRepository:
@@ -96,18 +115,31 @@ class CredentialRepository:
         hint: str,
         now: datetime,
         account_id: int | None = None,
+        expires_at: datetime | None = None,
     ) -> None:
         await self._s.execute(
-            _ADD, {"account_id": account_id, "kind": kind, "digest": digest, "hint": hint, "now": now}
+            _ADD,
+            {
+                "account_id": account_id,
+                "kind": kind,
+                "digest": digest,
+                "hint": hint,
+                "now": now,
+                "expires_at": expires_at,
+            },
         )
 
-    async def account_for(self, kind: CredentialKind, digest: str) -> Account | None:
-        """The account owning a live credential; ``None`` for unknown or revoked ones."""
-        row = await self._s.fetchrow(_ACCOUNT_FOR, {"digest": digest, "kind": kind})
-        return to_account(row) if row else None
+    async def issued_to_account(
+        self, kind: CredentialKind, digest: str
+    ) -> tuple[Account, Issued, float] | None:
+        """The account a credential was issued to, whether it may still act, and the clock offset to
+        judge that by; ``None`` when no such credential was ever issued."""
+        row = await self._s.fetchrow(_ISSUED_TO_ACCOUNT, {"digest": digest, "kind": kind})
+        return (to_account(row), to_issued(row), clock_offset(row)) if row else None
 
-    async def is_live(self, kind: CredentialKind, digest: str) -> bool:
-        return await self._s.fetchrow(_IS_LIVE, {"digest": digest, "kind": kind}) is not None
+    async def issued(self, kind: CredentialKind, digest: str) -> tuple[Issued, float] | None:
+        row = await self._s.fetchrow(_ISSUED, {"digest": digest, "kind": kind})
+        return (to_issued(row), clock_offset(row)) if row else None
 
     async def any_live(self, digest: str) -> bool:
         """Whether ``digest`` is a live credential of any kind."""

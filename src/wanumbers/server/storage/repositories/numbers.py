@@ -15,7 +15,6 @@ from wanumbers.server.domain.lifecycle import (
 )
 from wanumbers.server.domain.listing import Cursor, Filter, Sort
 from wanumbers.server.domain.records import (
-    Account,
     Automation,
     BusinessProfile,
     Command,
@@ -23,7 +22,6 @@ from wanumbers.server.domain.records import (
     Routing,
     Waba,
 )
-from wanumbers.server.storage.repositories.accounts import ACCOUNT_COLUMNS, to_account
 from wanumbers.server.storage.repositories.wabas import to_waba
 from wanumbers.server.storage.sql import SQL, Row, Session, from_json, maybe_timestamp, timestamp, to_json
 
@@ -128,11 +126,11 @@ _MUTABLE = tuple(
 )
 _IDENTITY = ("id", "waba_id", "e164", "country_code", "dial_code", "created_at")
 NUMBER_COLUMNS = ", ".join(f"n.{name}" for name in (*_IDENTITY, *_MUTABLE))
-_WABA = "waba__"  # label prefix for a joined WABA's columns
-_WABA_COLUMNS = ", ".join(
-    f"w.{name} AS {_WABA}{name}" for name in ("id", "account_id", "api_version", "restricted")
+WABA = "waba__"  # label prefix for a joined WABA's columns
+WABA_COLUMNS = ", ".join(
+    f"w.{name} AS {WABA}{name}" for name in ("id", "account_id", "api_version", "restricted")
 )
-_WITH_WABA = f"SELECT {NUMBER_COLUMNS}, {_WABA_COLUMNS} FROM phone_numbers n JOIN wabas w ON w.id = n.waba_id"
+_WITH_WABA = f"SELECT {NUMBER_COLUMNS}, {WABA_COLUMNS} FROM phone_numbers n JOIN wabas w ON w.id = n.waba_id"
 
 _ADD = SQL(
     f"""INSERT INTO phone_numbers ({", ".join((*_IDENTITY, *_MUTABLE))})
@@ -157,45 +155,6 @@ _LOCATE = {
     ("e164", False): SQL(f"{_WITH_WABA} WHERE n.e164 = :value"),
     ("e164", True): SQL(f"{_WITH_WABA} WHERE n.e164 = :value", lock=True),
 }
-
-# The two hottest reads, one statement each: the credential's account and, if that account owns it, the
-# number with its WABA. ``faults_armed`` rides along so the fault gate costs no statement of its own.
-_CREDENTIAL_AND = f"""
-SELECT {ACCOUNT_COLUMNS}, {NUMBER_COLUMNS.replace("n.id", "n.id AS number_id", 1)}, {_WABA_COLUMNS},
-       EXISTS (SELECT 1 FROM faults f WHERE f.remaining > 0) AS faults_armed
-FROM credentials c
-JOIN accounts a ON a.id = c.account_id
-LEFT JOIN phone_numbers n ON n.{{key}} = :value
-LEFT JOIN wabas w ON w.id = n.waba_id AND w.account_id = a.id
-WHERE c.digest = :digest AND c.kind = :kind AND c.revoked_at IS NULL
-"""
-_CREDENTIAL_AND_E164 = SQL(_CREDENTIAL_AND.format(key="e164"))
-_CREDENTIAL_AND_ID = SQL(_CREDENTIAL_AND.format(key="id"))
-
-
-class _NumberRow:
-    """A joined row read as a number row: ``id`` is the number's (the account's is ``id`` too)."""
-
-    __slots__ = ("_row",)
-
-    def __init__(self, row: Row) -> None:
-        self._row = row
-
-    def __getitem__(self, key: str) -> Any:
-        return self._row["number_id" if key == "id" else key]
-
-
-class CredentialView:
-    """What one credential sees of one number: its account, and the number with its WABA if owned."""
-
-    __slots__ = ("account", "faults_armed", "owned")
-
-    def __init__(self, row: Row) -> None:
-        self.account: Account = to_account(row)
-        self.faults_armed = bool(row["faults_armed"])
-        self.owned: tuple[PhoneNumber, Waba] | None = None
-        if row[_WABA + "id"] is not None:  # no such number, or another account's: the caller cannot tell
-            self.owned = to_number(_NumberRow(row)), to_waba(row, _WABA)
 
 
 class NumberRepository:
@@ -261,7 +220,7 @@ class NumberRepository:
         else:
             sql, params["e164"] = _OWNED["e164", for_update], e164
         row = await self._s.fetchrow(sql, params)
-        return (to_number(row), to_waba(row, _WABA)) if row else None
+        return (to_number(row), to_waba(row, WABA)) if row else None
 
     async def locate(
         self, *, number_id: int | None = None, e164: str | None = None, for_update: bool = False
@@ -273,14 +232,5 @@ class NumberRepository:
                 continue
             row = await self._s.fetchrow(_LOCATE[key, for_update], {"value": value})
             if row is not None:
-                return to_number(row), to_waba(row, _WABA)
+                return to_number(row), to_waba(row, WABA)
         return None
-
-    async def seen_by_credential(
-        self, digest: str, kind: str, *, e164: str | None = None, number_id: int | None = None
-    ) -> CredentialView | None:
-        """The live credential's account and, if it owns the number (by E.164 or id), the number;
-        ``None`` when the credential is unknown or revoked. One statement."""
-        sql, value = (_CREDENTIAL_AND_E164, e164) if e164 is not None else (_CREDENTIAL_AND_ID, number_id)
-        row = await self._s.fetchrow(sql, {"digest": digest, "kind": kind, "value": value})
-        return CredentialView(row) if row else None

@@ -1,5 +1,11 @@
-"""What every Graph endpoint does first: read parameters, authenticate, resolve the path's object id;
-and how it fails: in Graph's envelope, with the object id and method Meta's messages quote."""
+"""What every Graph endpoint does first, in Graph's order: the credential and the object the path names
+(one statement), then the parameters; and how it fails: in Graph's envelope, with the object id and
+method Meta's messages quote.
+
+A missing object and another account's look alike (100/33), and both are reported before anything
+about the parameters, as Graph does (``POST /999999/request_code`` with no parameters says the object
+does not exist).
+"""
 
 from __future__ import annotations
 
@@ -11,13 +17,16 @@ from starlette.responses import Response
 
 from wanumbers.server.domain.errors import DomainError, Reason
 from wanumbers.server.domain.identifiers import parse_id
-from wanumbers.server.domain.records import Account
+from wanumbers.server.domain.records import Account, PhoneNumber, Waba
+from wanumbers.server.services import auth
 from wanumbers.server.services.runtime import Runtime
+from wanumbers.server.storage.repositories.access import Access
+from wanumbers.server.surfaces import credentials
 from wanumbers.server.surfaces.graph import errors
-from wanumbers.server.surfaces.graph.auth import MissingToken, account_of
+from wanumbers.server.surfaces.graph import params as graph_params
 from wanumbers.server.surfaces.graph.fields import NonexistingField
-from wanumbers.server.surfaces.graph.params import Params, read_params
-from wanumbers.server.surfaces.http import Endpoint, Envelope, guarded, runtime
+from wanumbers.server.surfaces.graph.params import Params
+from wanumbers.server.surfaces.http import Endpoint, Envelope, apply_faults, guarded, runtime
 
 ENVELOPE = Envelope(
     domain_error=errors.render,
@@ -28,40 +37,66 @@ ENVELOPE = Envelope(
 
 @dataclass(frozen=True, slots=True)
 class GraphCall:
-    """An authenticated request: the runtime, the caller's account, its parameters and the object id."""
+    """An authenticated request on an object its account owns: the runtime, the account, the object
+    (a number with its WABA, or a WABA) and the request's parameters."""
 
     rt: Runtime
     account: Account
     params: Params
     object_id: int
+    access: Access
+
+    @property
+    def number(self) -> PhoneNumber:
+        assert self.access.number is not None
+        return self.access.number
+
+    @property
+    def waba(self) -> Waba:
+        assert self.access.waba is not None
+        return self.access.waba
 
 
 Handler = Callable[[Request, GraphCall], Awaitable[Response]]
+NUMBER, WABA = frozenset({"number"}), frozenset({"waba"})
 
 
-def _object_id(raw: str) -> int:
-    # Graph ids are numeric; anything else cannot name an object, which Graph reports as not found.
-    object_id = parse_id(raw)
-    if object_id is None:
-        raise DomainError(Reason.NUMBER_NOT_FOUND)
-    return object_id
+async def _access(request: Request, raw_id: str, route: str) -> Access:
+    """The credential and the object ``raw_id`` names, in one statement; raises what Graph answers."""
+    credential = credentials.of(request.scope)
+    if credential.missing:
+        raise DomainError(Reason.CREDENTIAL_MISSING)
+    presented = credential.presented
+    if presented is None:
+        raise credentials.Conflicting
+    rt = runtime(request)
+    object_id = parse_id(raw_id)  # Graph ids are numeric: anything else names nothing
+    async with rt.uow() as uow:
+        found = await uow.access.to_node(presented.kind, presented.digest, object_id or 0)
+    await apply_faults(request, route, found.faults_armed if found is not None else None)
+    return auth.admit(rt, found)
 
 
-def graph_endpoint(operation: str, handler: Handler) -> Endpoint:
-    """``handler`` behind auth and Graph's error rendering; faults for ``graph.<operation>`` apply."""
+def graph_endpoint(operation: str, handler: Handler, kinds: frozenset[str] = NUMBER) -> Endpoint:
+    """``handler`` behind Graph's checks, for objects of ``kinds``; faults for ``graph.<operation>``
+    apply (gated with the flag the one statement read)."""
+    route = f"graph.{operation}"
 
     async def endpoint(request: Request) -> Response:
         raw_id = request.path_params.get("node_id", "")
         try:
-            params = await read_params(request)
-            account = await account_of(request, params)
-            return await handler(request, GraphCall(runtime(request), account, params, _object_id(raw_id)))
-        except MissingToken:
-            return errors.missing_token()
+            access = await _access(request, raw_id, route)
+            if access.node_kind not in kinds:
+                raise DomainError(Reason.NUMBER_NOT_FOUND)
+            params = request.scope.get(graph_params.SCOPE_KEY, {})
+            if isinstance(params, DomainError):
+                raise params
+            call = GraphCall(runtime(request), access.account, params, int(raw_id), access)
+            return await handler(request, call)
         except NonexistingField as missing:
             return errors.nonexisting_field(missing.name, missing.node_type)
         except DomainError as error:
             return errors.render(error, operation, request.method, raw_id)
 
     endpoint.__name__ = operation
-    return guarded(f"graph.{operation}", ENVELOPE)(endpoint)
+    return guarded(route, ENVELOPE, gates_faults=False)(endpoint)

@@ -10,8 +10,11 @@ from __future__ import annotations
 import secrets
 import string
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from wanumbers.server.domain.credentials import CredentialExpired
 from wanumbers.server.domain.errors import DomainError, Reason
 from wanumbers.server.surfaces.http import JSONResponse
 
@@ -57,12 +60,38 @@ def www_authenticate(code: int, message: str) -> dict[str, str]:
     return {"WWW-Authenticate": f'OAuth "Facebook Platform" "{kind}" "{safe}"'}
 
 
-def missing_token() -> JSONResponse:
-    return graph_error(MISSING_TOKEN, 104, status=401)
+REVOKED_TOKEN = (
+    "Error validating access token: The session has been invalidated because the user changed their "
+    "password or Facebook has changed the session for security reasons."
+)
+_PACIFIC = ZoneInfo("America/Los_Angeles")  # Graph quotes token times in Meta's own time zone
+_CREDENTIAL_REASONS = (
+    Reason.UNAUTHENTICATED,
+    Reason.CREDENTIAL_MISSING,
+    Reason.CREDENTIAL_REVOKED,
+    Reason.CREDENTIAL_EXPIRED,
+)
 
 
-def invalid_token() -> JSONResponse:
+def refused_token(error: DomainError) -> JSONResponse:
+    """Graph's answers for a token it will not take: none (104), garbage or a conflict (190), one
+    revoked (190/460) or expired (190/463, quoting both moments as Graph does)."""
+    if error.reason is Reason.CREDENTIAL_MISSING:
+        return graph_error(MISSING_TOKEN, 104, status=401)
+    if error.reason is Reason.CREDENTIAL_REVOKED:
+        return graph_error(REVOKED_TOKEN, 190, status=401, subcode=460)
+    if isinstance(error, CredentialExpired):
+        message = (
+            f"Error validating access token: Session has expired on {_pacific(error.expired_at)}. "
+            f"The current time is {_pacific(error.now)}."
+        )
+        return graph_error(message, 190, status=401, subcode=463)
     return graph_error(INVALID_TOKEN, 190, status=401)
+
+
+def _pacific(moment: datetime) -> str:
+    """``Tuesday, 01-Dec-25 06:00:00 PST``: how Graph's 463 message writes a moment."""
+    return moment.astimezone(_PACIFIC).strftime("%A, %d-%b-%y %H:%M:%S %Z")
 
 
 def unsupported(method: str, object_id: str) -> JSONResponse:
@@ -134,8 +163,8 @@ def _code_for(reason: Reason, operation: str) -> Code | None:
 def render(error: DomainError, operation: str = "", method: str = "GET", object_id: str = "") -> JSONResponse:
     """The Graph body for a domain error raised while serving ``operation`` on ``object_id``."""
     reason = error.reason
-    if reason is Reason.UNAUTHENTICATED:
-        return invalid_token()
+    if reason in _CREDENTIAL_REASONS:
+        return refused_token(error)
     if reason in _NOT_FOUND:
         return unsupported(method, object_id)
     if reason in _PARAMETER_REASONS:

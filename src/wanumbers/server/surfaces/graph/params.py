@@ -17,25 +17,29 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 import orjson
-from starlette.requests import Request
 
 from wanumbers.server.domain.errors import DomainError, Reason
-from wanumbers.server.surfaces.http import read_body
 
 Params = dict[str, Any]
+SCOPE_KEY = "wanumbers.params"  # the pipeline's parse of a request: its Params, or the DomainError why not
 
 
 def _invalid(detail: str, name: str | None = None) -> DomainError:
     return DomainError(Reason.INVALID_PARAMETER, detail, field=name)
 
 
-async def read_params(request: Request) -> Params:
-    params: Params = dict(request.query_params)
-    if request.method in ("POST", "PUT", "DELETE"):
-        body = await read_body(request)
-        if body.strip():
-            params.update(_body(body, request.headers.get("content-type", "")))
+def parse(query: bytes, body: bytes, content_type: str) -> Params:
+    """The request's parameters: the query string's, then the body's over them (read once, by the
+    pipeline, which hands them to the endpoint)."""
+    params: Params = dict(parse_qsl(query.decode("latin-1"), keep_blank_values=True))
+    if body.strip():
+        params.update(_body(body, content_type))
     return params
+
+
+def query_values(query: bytes, name: str) -> list[str]:
+    """Every value ``name`` has in the query string (a parameter may be repeated)."""
+    return [value for key, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True) if key == name]
 
 
 def _body(body: bytes, content_type: str) -> Params:

@@ -10,7 +10,7 @@ from starlette.convertors import Convertor, register_url_convertor
 from starlette.routing import Route
 
 from wanumbers.server.surfaces.graph import config_views, lifecycle_views, node_views, settings_views
-from wanumbers.server.surfaces.graph.endpoint import Handler, graph_endpoint
+from wanumbers.server.surfaces.graph.endpoint import NUMBER, WABA, Handler, graph_endpoint
 
 
 class GraphVersion(Convertor[str]):
@@ -29,7 +29,7 @@ register_url_convertor("graph_version", GraphVersion())
 
 
 def _routes(path: str, method: str, operation: str, handler: Handler) -> list[Route]:
-    endpoint = graph_endpoint(operation, handler)
+    endpoint = graph_endpoint(operation, handler, _NODE_KINDS.get(operation, NUMBER))
     routes = [
         Route("/{version:graph_version}" + path, endpoint, methods=[method], name=f"graph.{operation}"),
         Route(path, endpoint, methods=[method], name=f"graph.{operation}.unversioned"),
@@ -48,6 +48,9 @@ def _routes(path: str, method: str, operation: str, handler: Handler) -> list[Ro
         ]
     return routes
 
+
+# What the node id of each operation may name (a phone number unless listed here).
+_NODE_KINDS = {"list_numbers": WABA, "create_number": WABA}
 
 _TABLE: list[tuple[str, str, str, Handler]] = [
     ("/{node_id}", "GET", "get_node", node_views.get_node),

@@ -17,6 +17,13 @@ BAD_CREDENTIALS = "Incorrect SID or API key."
 WABA_MISSING = "Waba_id is not present or does not belong to the account."
 PHONE_MISSING = "Phone number is not present or does not belong to the account."
 TRY_LATER = "Please try again later"
+# Kaleyra answers every refused key alike: missing, unknown, revoked, expired, or two that conflict.
+CREDENTIAL_REASONS = (
+    Reason.UNAUTHENTICATED,
+    Reason.CREDENTIAL_MISSING,
+    Reason.CREDENTIAL_REVOKED,
+    Reason.CREDENTIAL_EXPIRED,
+)
 
 
 def success(data: Any) -> JSONResponse:
@@ -78,7 +85,7 @@ def render(error: DomainError) -> JSONResponse:
     """The Kaleyra body for a domain error. Wording for cases the seeds do not show is ours and is
     listed in docs/kaleyra.md."""
     reason = error.reason
-    if reason is Reason.UNAUTHENTICATED:
+    if reason in CREDENTIAL_REASONS:
         return bad_credentials()
     if reason is Reason.WABA_NOT_FOUND:
         return waba_missing()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -12,13 +13,15 @@ from wanumbers.server.domain.node import KALEYRA_DETAILS, project
 from wanumbers.server.domain.phone import parse_phone
 from wanumbers.server.domain.profile import CATEGORY_TO_VERTICAL
 from wanumbers.server.domain.records import Account, BusinessProfile, Routing
-from wanumbers.server.services import auth, numbers
-from wanumbers.server.services.details import details_for_api_key
+from wanumbers.server.services import details, numbers
 from wanumbers.server.services.numbers import NumberChanges
+from wanumbers.server.surfaces import credentials
+from wanumbers.server.surfaces.asgi import ROUTE
 from wanumbers.server.surfaces.http import (
     Endpoint,
     Envelope,
     JSONResponse,
+    apply_faults,
     guarded,
     read_body,
     runtime,
@@ -28,8 +31,8 @@ from wanumbers.server.surfaces.kaleyra.schemas import PayloadError
 
 
 async def _account(request: Request) -> Account:
-    sid = request.path_params["sid"]
-    return await auth.account_for_api_key(runtime(request), sid, request.headers.get("api-key", ""))
+    """The account the request's key acts for, if it is account ``{sid}``'s."""
+    return await credentials.of(request.scope).account(runtime(request), request.path_params["sid"])
 
 
 def _waba_id(request: Request) -> int:
@@ -131,15 +134,13 @@ async def number_details(request: Request) -> Response:
         e164 = _e164_of(request.path_params["business_phone_number"])
     except DomainError:
         e164 = ""  # an unparseable number is reported after the credentials are checked
+    rt, presented = runtime(request), credentials.of(request.scope).presented
+    found = await details.read(rt, presented, e164) if presented is not None else None
+    await apply_faults(request, request.scope[ROUTE], found.faults_armed if found is not None else None)
     try:
-        view = await details_for_api_key(
-            runtime(request),
-            request.path_params["sid"],
-            request.headers.get("api-key", ""),
-            e164,
-        )
+        view = await details.view(rt, found, request.path_params["sid"])
     except DomainError as error:
-        if error.reason is Reason.UNAUTHENTICATED:
+        if error.reason in envelope.CREDENTIAL_REASONS:
             return envelope.bad_credentials("API Key Not Found", code="RBC201")
         if error.reason is Reason.NUMBER_NOT_FOUND:
             return envelope.phone_missing()
@@ -163,16 +164,35 @@ ENVELOPE = Envelope(
 )
 
 
-def _route(path: str, endpoint: Endpoint, method: str, name: str) -> Route:
-    return Route(path, guarded(name, ENVELOPE)(endpoint), methods=[method], name=name)
+def _route(path: str, endpoint: Endpoint, method: str, name: str, *, gates_faults: bool = True) -> Route:
+    wrapped = guarded(name, ENVELOPE, gates_faults=gates_faults)(endpoint)
+    return Route(path, wrapped, methods=[method], name=name)
+
+
+class MaybeEmpty(Convertor[str]):
+    """A path segment that may be empty: ``/whatsapp//number/add`` (a URL template whose WABA variable
+    was empty) is an add with a blank ``waba_id``, answered with seed 001's 'required' body."""
+
+    regex = "[^/]*"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("maybe_empty", MaybeEmpty())
 
 
 BASE = "/v2/{sid}/whatsapp"
 DETAILS = "/{sid}/whatsapp/{business_phone_number}/phone_number_details"
+WABA = "/{waba_id:maybe_empty}"
 routes = [
-    _route(BASE + "/{waba_id}/number/add", add_number, "POST", "kaleyra.add"),
-    _route(BASE + "/{waba_id}/number/verify", verify_number, "POST", "kaleyra.verify"),
-    _route(BASE + "/{waba_id}/number/update", update_number, "PUT", "kaleyra.update"),
-    _route("/v2" + DETAILS, number_details, "GET", "kaleyra.details"),
-    _route("/v1" + DETAILS, number_details, "GET", "kaleyra.details.v1"),
+    _route(BASE + WABA + "/number/add", add_number, "POST", "kaleyra.add"),
+    _route(BASE + WABA + "/number/verify", verify_number, "POST", "kaleyra.verify"),
+    _route(BASE + WABA + "/number/update", update_number, "PUT", "kaleyra.update"),
+    # The details read gates faults itself, with the flag its one statement reads.
+    _route("/v2" + DETAILS, number_details, "GET", "kaleyra.details", gates_faults=False),
+    _route("/v1" + DETAILS, number_details, "GET", "kaleyra.details.v1", gates_faults=False),
 ]

@@ -1,0 +1,107 @@
+"""What a credential may see, read with the credential in one statement: the account it was issued to,
+whether it may still act (with the clock offset to judge expiry by), and the target of the request —
+a number or a WABA — if that account owns it.
+
+These are the hottest reads (every Kaleyra details request, every Graph request on an object): one
+statement each, and an armed control-plane fault rides along so the fault gate costs nothing extra.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wanumbers.server.domain.credentials import Issued
+from wanumbers.server.domain.identifiers import CredentialKind
+from wanumbers.server.domain.records import Account, PhoneNumber, Waba
+from wanumbers.server.storage.repositories.accounts import (
+    ACCOUNT_COLUMNS,
+    ISSUED_COLUMNS,
+    clock_offset,
+    to_account,
+    to_issued,
+)
+from wanumbers.server.storage.repositories.numbers import NUMBER_COLUMNS, WABA, WABA_COLUMNS, to_number
+from wanumbers.server.storage.repositories.wabas import to_waba
+from wanumbers.server.storage.sql import SQL, Row, Session
+
+_SEEN = (
+    f"SELECT {ACCOUNT_COLUMNS}, {ISSUED_COLUMNS}, "
+    "EXISTS (SELECT 1 FROM faults f WHERE f.remaining > 0) AS faults_armed"
+)
+_NUMBER = NUMBER_COLUMNS.replace("n.id", "n.id AS number_id", 1) + ", " + WABA_COLUMNS
+_NODE = "node__"  # label prefix for a WABA the request's node id names
+_NODE_WABA = ", ".join(f"ow.{c} AS {_NODE}{c}" for c in ("id", "account_id", "api_version", "restricted"))
+_FROM = "FROM credentials c JOIN accounts a ON a.id = c.account_id"
+# A foreign number or WABA finds no owned row: the caller cannot tell it from a missing one.
+_JOIN_NUMBER = (
+    "LEFT JOIN phone_numbers n ON n.{key} = :value "
+    "LEFT JOIN wabas w ON w.id = n.waba_id AND w.account_id = a.id"
+)
+_JOIN_NODE_WABA = "LEFT JOIN wabas ow ON ow.id = :value AND ow.account_id = a.id"
+_WHERE = "WHERE c.digest = :digest AND c.kind = :kind"
+
+_ACCOUNT_ONLY = SQL(f"{_SEEN} {_FROM} {_WHERE}")
+_NUMBER_BY_E164 = SQL(f"{_SEEN}, {_NUMBER} {_FROM} {_JOIN_NUMBER.format(key='e164')} {_WHERE}")
+# A Graph node id names a number or a WABA (ids are unique across both): both are looked up at once.
+_NODE_BY_ID = SQL(
+    f"{_SEEN}, {_NUMBER}, {_NODE_WABA} {_FROM} {_JOIN_NUMBER.format(key='id')} {_JOIN_NODE_WABA} {_WHERE}"
+)
+
+
+class _NumberRow:
+    """A joined row read as a number row: ``id`` is the number's (the account's is ``id`` too)."""
+
+    __slots__ = ("_row",)
+
+    def __init__(self, row: Row) -> None:
+        self._row = row
+
+    def __getitem__(self, key: str) -> Any:
+        return self._row["number_id" if key == "id" else key]
+
+
+class Access:
+    """One credential's view: its account, how it stands, and the request's target if the account
+    owns it (``None`` when there is no such target or it is another account's: callers cannot tell)."""
+
+    __slots__ = ("account", "clock_offset", "faults_armed", "issued", "number", "waba")
+
+    def __init__(self, row: Row, *, node: bool = False, number: bool = False) -> None:
+        self.account: Account = to_account(row)
+        self.issued: Issued = to_issued(row)
+        self.clock_offset = clock_offset(row)
+        self.faults_armed = bool(row["faults_armed"])
+        self.number: PhoneNumber | None = None
+        self.waba: Waba | None = None
+        if (node or number) and row[WABA + "id"] is not None:
+            self.waba = to_waba(row, WABA)
+            self.number = to_number(_NumberRow(row))
+        elif node and row[_NODE + "id"] is not None:
+            self.waba = to_waba(row, _NODE)
+
+    @property
+    def node_kind(self) -> str | None:
+        """What the request's node id names, for this account: ``"number"``, ``"waba"`` or nothing."""
+        if self.number is not None:
+            return "number"
+        return "waba" if self.waba is not None else None
+
+
+class AccessRepository:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    async def of(self, kind: CredentialKind, digest: str) -> Access | None:
+        """The credential alone; ``None`` when it was never issued."""
+        row = await self._s.fetchrow(_ACCOUNT_ONLY, {"digest": digest, "kind": kind})
+        return Access(row) if row else None
+
+    async def to_e164(self, kind: CredentialKind, digest: str, e164: str) -> Access | None:
+        """The credential and the number ``e164`` (Kaleyra's details)."""
+        row = await self._s.fetchrow(_NUMBER_BY_E164, {"digest": digest, "kind": kind, "value": e164})
+        return Access(row, number=True) if row else None
+
+    async def to_node(self, kind: CredentialKind, digest: str, node_id: int) -> Access | None:
+        """The credential and the number or WABA ``node_id`` names (a Graph request's object)."""
+        row = await self._s.fetchrow(_NODE_BY_ID, {"digest": digest, "kind": kind, "value": node_id})
+        return Access(row, node=True) if row else None

@@ -1,0 +1,108 @@
+"""The credential of a request: found once, where its contract carries it, and handed to every stage
+after (rate limit, Idempotency-Key, the endpoint), so no two stages can read two different ones.
+
+- Kaleyra: the ``api-key`` header.
+- Graph: ``Authorization: Bearer|OAuth TOKEN``, then ``access_token`` in the query string, then in the
+  body (form, multipart or JSON; the body is read only when neither of the first two carries one, so a
+  request with a bad header token is refused before its body is parsed).
+
+The same secret repeated is one credential; two different ones are a conflict, refused with the
+contract's authentication error whatever each of them is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from starlette.types import Scope
+
+from wanumbers.server.domain.errors import DomainError, Reason
+from wanumbers.server.domain.identifiers import CredentialKind
+from wanumbers.server.domain.records import Account
+from wanumbers.server.services import auth
+from wanumbers.server.services.auth import Presented
+from wanumbers.server.services.runtime import Runtime
+
+Contract = Literal["kaleyra", "graph"]
+SCOPE_KEY = "wanumbers.credential"
+_KINDS: dict[Contract, CredentialKind] = {"kaleyra": "api_key", "graph": "access_token"}
+
+
+class Conflicting(DomainError):
+    """Two different secrets in one request."""
+
+    def __init__(self) -> None:
+        super().__init__(Reason.UNAUTHENTICATED, "conflicting credentials")
+
+
+@dataclass
+class RequestCredential:
+    """What one request presented. ``account()`` asks the store once, whichever stage asks first."""
+
+    contract: Contract
+    secrets: frozenset[str] = field(default_factory=frozenset)
+    _account: Account | None = None
+    _refusal: DomainError | None = None
+
+    @property
+    def missing(self) -> bool:
+        return not self.secrets
+
+    @property
+    def conflicting(self) -> bool:
+        return len(self.secrets) > 1
+
+    @property
+    def presented(self) -> Presented | None:
+        """The one credential presented, or ``None`` (none, or a conflict)."""
+        if len(self.secrets) != 1:
+            return None
+        return Presented.of(_KINDS[self.contract], next(iter(self.secrets)))
+
+    def add(self, secret: str) -> None:
+        if secret and secret not in self.secrets:
+            self.secrets = self.secrets | {secret}
+            self._account, self._refusal = None, None  # what was decided held for fewer secrets
+
+    async def account(self, rt: Runtime, sid: str | None = None) -> Account:
+        """The account this credential acts for; raises the reason it may not (cached)."""
+        if self._account is None and self._refusal is None:
+            try:
+                self._account = await self._identify(rt, sid)
+            except DomainError as refusal:
+                self._refusal = refusal
+        if self._refusal is not None:
+            raise self._refusal
+        assert self._account is not None
+        return self._account
+
+    async def _identify(self, rt: Runtime, sid: str | None) -> Account:
+        if self.conflicting:
+            raise Conflicting
+        presented = self.presented
+        if presented is None:
+            raise DomainError(Reason.CREDENTIAL_MISSING, "missing credential")
+        return await auth.identify(rt, presented, sid)
+
+
+def of(scope: Scope) -> RequestCredential:
+    credential: RequestCredential = scope[SCOPE_KEY]
+    return credential
+
+
+def bearer_token(authorization: str) -> str:
+    """The token of ``Authorization: Bearer TOKEN`` (or ``OAuth TOKEN``, as older SDKs send), else ``""``."""
+    scheme, _, value = authorization.strip().partition(" ")
+    return value.strip() if scheme.lower() in ("bearer", "oauth") else ""
+
+
+def from_headers(contract: Contract, headers: list[tuple[bytes, bytes]]) -> RequestCredential:
+    """Every credential the headers carry (repeated headers included)."""
+    credential = RequestCredential(contract)
+    wanted = b"api-key" if contract == "kaleyra" else b"authorization"
+    for name, value in headers:
+        if name.lower() == wanted:
+            text = value.decode("latin-1")
+            credential.add(text.strip() if contract == "kaleyra" else bearer_token(text))
+    return credential
