@@ -11,7 +11,9 @@ import threading
 class Proxy:
     def __init__(self, target: tuple[str, int]) -> None:
         self.target = target
-        self.mode = "up"  # "up" forwards; "refuse" closes every connection; "hang" accepts and says nothing
+        # "up" forwards; "refuse" closes every connection; "hang" accepts and says nothing; "stall" keeps
+        # every connection open but forwards nothing more (a network that black-holes established flows)
+        self.mode = "up"
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port: int = self._listener.getsockname()[1]
         self._sockets: list[socket.socket] = []
@@ -29,7 +31,7 @@ class Proxy:
                 client.close()
                 continue
             self._track(client)
-            if self.mode == "hang":
+            if self.mode in ("hang", "stall"):
                 continue
             try:
                 upstream = socket.create_connection(self.target, timeout=5)
@@ -44,11 +46,11 @@ class Proxy:
         with self._lock:
             self._sockets.append(sock)
 
-    @staticmethod
-    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+    def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
         with contextlib.suppress(OSError):
             while data := source.recv(65536):
-                sink.sendall(data)
+                if self.mode != "stall":  # stalled: the bytes are taken and never passed on
+                    sink.sendall(data)
         with contextlib.suppress(OSError):
             sink.shutdown(socket.SHUT_WR)
 
@@ -61,6 +63,10 @@ class Proxy:
             with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
             sock.close()
+
+    def stall(self) -> None:
+        """Stop forwarding on the connections already open (and hang new ones), closing nothing."""
+        self.mode = "stall"
 
     def restore(self) -> None:
         self.cut("up")
