@@ -34,11 +34,11 @@ def refused(detail: str) -> AbstractContextManager[None]:
     return invalid(detail, "calling")
 
 
-def slot(day: str = "MONDAY", opens: str = "0900", closes: str = "1700") -> dict[str, Any]:
+def slot(day: Any = "MONDAY", opens: Any = "0900", closes: Any = "1700") -> dict[str, Any]:
     return {"day_of_week": day, "open_time": opens, "close_time": closes}
 
 
-def holiday(date: str = "2026-12-25", start: str = "0000", end: str = "2359") -> dict[str, Any]:
+def holiday(date: Any = "2026-12-25", start: Any = "0000", end: Any = "2359") -> dict[str, Any]:
     return {"date": date, "start_time": start, "end_time": end}
 
 
