@@ -479,6 +479,8 @@ def test_a_weekly_entry_refused_by_its_index(entry: Any, detail: str) -> None:
         (holiday(date="2026-00-10"), f"Param {HOLIDAYS}[1].date must be a date in YYYY-MM-DD format"),
         (holiday(date="2026-12-00"), f"Param {HOLIDAYS}[1].date must be a date in YYYY-MM-DD format"),
         (holiday(date="26-12-25"), f"Param {HOLIDAYS}[1].date must be a date in YYYY-MM-DD format"),
+        (holiday(date="2026-02-31"), f"Param {HOLIDAYS}[1].date must be a date in YYYY-MM-DD format"),
+        (holiday(date="2026-02-29"), f"Param {HOLIDAYS}[1].date must be a date in YYYY-MM-DD format"),
         (holiday(date="2026/12/25"), f"Param {HOLIDAYS}[1].date must be a date in YYYY-MM-DD format"),
         (holiday(date="2026-12-25T00:00"), f"Param {HOLIDAYS}[1].date must be a date in YYYY-MM-DD format"),
         (holiday(date=20261225), f"Param {HOLIDAYS}[1].date must be a date in YYYY-MM-DD format"),
