@@ -33,6 +33,16 @@ from wanumbers.cli.serve_limits import limit_options
 @click.option("--graph-base-url", envvar="WANUMBERS_GRAPH_BASE_URL", help="Live mode: Graph API URL.")
 @click.option("--graph-token", envvar="WANUMBERS_GRAPH_TOKEN", help="Live mode: Graph access token.")
 @click.option(
+    "--graph-app-secret",
+    envvar="WANUMBERS_GRAPH_APP_SECRET",
+    help="Live mode: the Meta app's secret; serves Meta's webhook callback at /webhooks/graph.",
+)
+@click.option(
+    "--graph-verify-token",
+    envvar="WANUMBERS_GRAPH_VERIFY_TOKEN",
+    help="Live mode: the verify token of the webhook subscription handshake.",
+)
+@click.option(
     "--demo", is_flag=True, help="Create a demo account and WABA; print credentials and curls for both APIs."
 )
 @limit_options
@@ -44,6 +54,8 @@ def serve(
     upstream: str,
     graph_base_url: str | None,
     graph_token: str | None,
+    graph_app_secret: str | None,
+    graph_verify_token: str | None,
     demo: bool,
     limits: object,
 ) -> None:
@@ -66,6 +78,8 @@ def serve(
             upstream=upstream,
             graph_base_url=graph_base_url,
             graph_token=graph_token,
+            graph_app_secret=graph_app_secret,
+            graph_verify_token=graph_verify_token,
         )
     except SettingsError as error:
         raise click.UsageError(str(error)) from error
@@ -74,6 +88,10 @@ def serve(
 
         print_demo(settings, shown_store=_redact(settings.database_url))
     _run(settings, limits)
+
+
+def _optional(name: str, value: str | None) -> dict[str, str]:
+    return {name: value} if value else {}
 
 
 def _run(settings: object, limits: object) -> None:
@@ -90,6 +108,8 @@ def _run(settings: object, limits: object) -> None:
             "WANUMBERS_UPSTREAM": settings.upstream,
             **({"WANUMBERS_GRAPH_BASE_URL": settings.graph_base_url} if settings.graph_base_url else {}),
             **({"WANUMBERS_GRAPH_TOKEN": settings.graph_token} if settings.graph_token else {}),
+            **_optional("WANUMBERS_GRAPH_APP_SECRET", settings.graph_app_secret),
+            **_optional("WANUMBERS_GRAPH_VERIFY_TOKEN", settings.graph_verify_token),
         }
     )
     store = _redact(settings.database_url)

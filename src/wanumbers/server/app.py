@@ -22,6 +22,7 @@ from wanumbers.server.surfaces.pipeline import Pipeline
 from wanumbers.server.surfaces.route_table import RouteTable
 from wanumbers.server.surfaces.routing import ROUTING_ERRORS
 from wanumbers.server.surfaces.sim.routes import routes as sim_routes
+from wanumbers.server.surfaces.webhooks.routes import routes as webhook_routes
 
 # Stages around everything (outermost first), for every request whatever its path.
 OUTERMOST: tuple[type, ...] = ()
@@ -61,7 +62,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         else:  # shared with others (the sandbox, tests): only this loop's part is ours to end
             await runtime.release_loop()
 
-    app = Service(routes=ROUTES, lifespan=lifespan, exception_handlers=ROUTING_ERRORS)
+    routes = [*ROUTES, *webhook_routes(settings)]
+    app = Service(routes=routes, lifespan=lifespan, exception_handlers=ROUTING_ERRORS)
     app.state.settings = settings
     limit = RateLimit.parse(settings.rate_limit)
     app.state.rate_limiter = Limiter(limit) if limit else None

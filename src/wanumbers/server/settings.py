@@ -26,6 +26,10 @@ class Settings:
     upstream: Literal["emulator", "graph"] = "emulator"
     graph_base_url: str | None = None
     graph_token: str | None = field(default=None, repr=False)
+    # Live mode's webhook callback (/webhooks/graph): the Meta app's secret that signs notifications,
+    # and the verify token of the subscription handshake.
+    graph_app_secret: str | None = field(default=None, repr=False)
+    graph_verify_token: str | None = field(default=None, repr=False)
     otp_key: str | None = field(default=None, repr=False)
     allow_private_urls: bool = False
     max_body_bytes: int = 64 * 1024
@@ -48,6 +52,8 @@ class Settings:
             "upstream": env.get("WANUMBERS_UPSTREAM", "emulator"),
             "graph_base_url": env.get("WANUMBERS_GRAPH_BASE_URL"),
             "graph_token": env.get("WANUMBERS_GRAPH_TOKEN"),
+            "graph_app_secret": env.get("WANUMBERS_GRAPH_APP_SECRET"),
+            "graph_verify_token": env.get("WANUMBERS_GRAPH_VERIFY_TOKEN"),
             "otp_key": env.get("WANUMBERS_OTP_KEY"),
             "allow_private_urls": env.get("WANUMBERS_ALLOW_PRIVATE_URLS", "") in ("1", "true"),
             "rate_limit": env.get("WANUMBERS_RATE_LIMIT", ratelimit.DEFAULT),
@@ -65,6 +71,10 @@ class Settings:
                 raise SettingsError("live mode needs --graph-base-url (WANUMBERS_GRAPH_BASE_URL)")
             if (self.graph_token or "").lower() in _PLACEHOLDERS:
                 raise SettingsError("live mode needs a real --graph-token (WANUMBERS_GRAPH_TOKEN)")
+        for name in ("graph_app_secret", "graph_verify_token"):
+            value = getattr(self, name)
+            if value is not None and value.lower() in _PLACEHOLDERS:
+                raise SettingsError(f"WANUMBERS_{name.upper()} is a placeholder; set the real value")
         if self.otp_key is not None and self.otp_key.lower() in _PLACEHOLDERS:
             raise SettingsError("WANUMBERS_OTP_KEY is a placeholder; set a long random value")
         try:
