@@ -33,6 +33,13 @@ from wanumbers.cli.serve_limits import limit_options
 @click.option("--graph-base-url", envvar="WANUMBERS_GRAPH_BASE_URL", help="Live mode: Graph API URL.")
 @click.option("--graph-token", envvar="WANUMBERS_GRAPH_TOKEN", help="Live mode: Graph access token.")
 @click.option(
+    "--control-plane",
+    type=click.Choice(["on", "off"]),
+    default=None,
+    envvar="WANUMBERS_CONTROL_PLANE",
+    help="The /sim/… HTTP API. Default: on with the emulator, off with --upstream graph (then /sim is 404).",
+)
+@click.option(
     "--demo", is_flag=True, help="Create a demo account and WABA; print credentials and curls for both APIs."
 )
 @limit_options
@@ -44,6 +51,7 @@ def serve(
     upstream: str,
     graph_base_url: str | None,
     graph_token: str | None,
+    control_plane: str | None,
     demo: bool,
     limits: object,
 ) -> None:
@@ -66,6 +74,7 @@ def serve(
             upstream=upstream,
             graph_base_url=graph_base_url,
             graph_token=graph_token,
+            control_plane=None if control_plane is None else control_plane == "on",
         )
     except SettingsError as error:
         raise click.UsageError(str(error)) from error
@@ -88,6 +97,7 @@ def _run(settings: object, limits: object) -> None:
         {
             "WANUMBERS_DATABASE_URL": settings.database_url,
             "WANUMBERS_UPSTREAM": settings.upstream,
+            "WANUMBERS_CONTROL_PLANE": "on" if settings.control_plane_on else "off",
             **({"WANUMBERS_GRAPH_BASE_URL": settings.graph_base_url} if settings.graph_base_url else {}),
             **({"WANUMBERS_GRAPH_TOKEN": settings.graph_token} if settings.graph_token else {}),
         }
@@ -95,7 +105,8 @@ def _run(settings: object, limits: object) -> None:
     store = _redact(settings.database_url)
 
     def listening(url: str) -> None:  # called once the port is bound: connections queue from here on
-        click.echo(f"wanumbers listening on {url} ({settings.upstream}, {store})", err=True)
+        plane = "control plane on" if settings.control_plane_on else "control plane off"
+        click.echo(f"wanumbers listening on {url} ({settings.upstream}, {plane}, {store})", err=True)
 
     try:
         serve_http(

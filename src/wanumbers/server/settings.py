@@ -17,6 +17,18 @@ class SettingsError(ValueError):
     """A setting that would make the service unsafe or unusable; the message says which and why."""
 
 
+def on_off(value: str | None, name: str) -> bool | None:
+    """``on``/``off`` (also 1/0, true/false, yes/no); unset or empty → ``None`` (the default)."""
+    if value is None or not value.strip():
+        return None
+    lowered = value.strip().lower()
+    if lowered in ("on", "1", "true", "yes"):
+        return True
+    if lowered in ("off", "0", "false", "no"):
+        return False
+    raise SettingsError(f"{name} must be 'on' or 'off', not {value!r}")
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
@@ -36,6 +48,12 @@ class Settings:
     # caller gets its contract's server fault, within the 5 s docs/guarantees.md promises.
     request_timeout: float = 4.5
     pool_size: int = 10  # PostgreSQL connections per worker
+    # The /sim/… HTTP API: None = on with the emulator, off in live mode (where /sim answers 404).
+    control_plane: bool | None = None
+
+    @property
+    def control_plane_on(self) -> bool:
+        return self.upstream == "emulator" if self.control_plane is None else self.control_plane
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -51,6 +69,7 @@ class Settings:
             "otp_key": env.get("WANUMBERS_OTP_KEY"),
             "allow_private_urls": env.get("WANUMBERS_ALLOW_PRIVATE_URLS", "") in ("1", "true"),
             "rate_limit": env.get("WANUMBERS_RATE_LIMIT", ratelimit.DEFAULT),
+            "control_plane": on_off(env.get("WANUMBERS_CONTROL_PLANE"), "WANUMBERS_CONTROL_PLANE"),
         }
         values.update({key: value for key, value in overrides.items() if value is not None})
         settings = cls(**values)  # type: ignore[arg-type]
