@@ -59,7 +59,9 @@ def serve(
 
     \b
     Settings with no flag, from the environment only:
-      WANUMBERS_OTP_KEY             key for the OTP hashes (default: made once, kept in the store)
+      WANUMBERS_OTP_KEY             key for the OTP/PIN hashes (PostgreSQL: this or the next is needed)
+      WANUMBERS_OTP_KEY_FILE        file holding it (default for SQLite: <store file>.otp-key, mode 0600)
+      WANUMBERS_OTP_KEY_PREVIOUS    earlier keys, comma-separated, that still check codes and PINs
       WANUMBERS_RATE_LIMIT          per-credential limit RATE[/BURST], 0 = off
       WANUMBERS_ALLOW_PRIVATE_URLS  1: callback URLs may point at private addresses
     """

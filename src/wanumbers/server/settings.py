@@ -13,8 +13,18 @@ DEFAULT_DATABASE_URL = "sqlite:///./wanumbers.db"
 _PLACEHOLDERS = {"", "changeme", "secret", "change-me", "xxx"}
 
 
+POSTGRES_NEEDS_A_KEY = (
+    "PostgreSQL needs an OTP key outside the database: set WANUMBERS_OTP_KEY (a long random value, the "
+    "same for every worker) or WANUMBERS_OTP_KEY_FILE (a file only its owner may read; made if missing)"
+)
+
+
 class SettingsError(ValueError):
     """A setting that would make the service unsafe or unusable; the message says which and why."""
+
+
+def _keys(text: str) -> tuple[str, ...]:
+    return tuple(key.strip() for key in text.split(",") if key.strip())
 
 
 def on_off(value: str | None, name: str) -> bool | None:
@@ -38,7 +48,13 @@ class Settings:
     upstream: Literal["emulator", "graph"] = "emulator"
     graph_base_url: str | None = None
     graph_token: str | None = field(default=None, repr=False)
-    otp_key: str | None = field(default=None, repr=False)
+    # Read from the environment even when Settings is built in code (operator commands, tests, the
+    # sandbox): the key never has a flag, and a PostgreSQL store cannot start without one (otp_keys.py).
+    otp_key: str | None = field(default_factory=lambda: os.environ.get("WANUMBERS_OTP_KEY"), repr=False)
+    otp_key_file: str | None = field(default_factory=lambda: os.environ.get("WANUMBERS_OTP_KEY_FILE"))
+    otp_previous_keys: tuple[str, ...] = field(
+        default_factory=lambda: _keys(os.environ.get("WANUMBERS_OTP_KEY_PREVIOUS", "")), repr=False
+    )
     allow_private_urls: bool = False
     max_body_bytes: int = 64 * 1024
     # Per-credential limit shared by all workers: "RATE/BURST" requests per second, "0" = off.
@@ -66,7 +82,6 @@ class Settings:
             "upstream": env.get("WANUMBERS_UPSTREAM", "emulator"),
             "graph_base_url": env.get("WANUMBERS_GRAPH_BASE_URL"),
             "graph_token": env.get("WANUMBERS_GRAPH_TOKEN"),
-            "otp_key": env.get("WANUMBERS_OTP_KEY"),
             "allow_private_urls": env.get("WANUMBERS_ALLOW_PRIVATE_URLS", "") in ("1", "true"),
             "rate_limit": env.get("WANUMBERS_RATE_LIMIT", ratelimit.DEFAULT),
             "control_plane": on_off(env.get("WANUMBERS_CONTROL_PLANE"), "WANUMBERS_CONTROL_PLANE"),
@@ -86,6 +101,8 @@ class Settings:
                 raise SettingsError("live mode needs a real --graph-token (WANUMBERS_GRAPH_TOKEN)")
         if self.otp_key is not None and self.otp_key.lower() in _PLACEHOLDERS:
             raise SettingsError("WANUMBERS_OTP_KEY is a placeholder; set a long random value")
+        if self.database_url.startswith("postgres") and not (self.otp_key or self.otp_key_file):
+            raise SettingsError(POSTGRES_NEEDS_A_KEY)
         try:
             ratelimit.RateLimit.parse(self.rate_limit)
         except ratelimit.RateLimitSpecError as error:

@@ -35,11 +35,19 @@ async def sync_clock(clock: SystemClock, uow: UnitOfWork) -> None:
 class Emulator:
     name = "emulator"
 
-    def __init__(self, store: Store, clock: SystemClock, ids: IdGenerator, otp_key: bytes) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: SystemClock,
+        ids: IdGenerator,
+        otp_key: bytes,
+        previous_keys: tuple[bytes, ...] = (),
+    ) -> None:
         self._store = store
         self._clock = clock
         self._ids = ids
         self._otp_key = otp_key
+        self._check_keys = (otp_key, *previous_keys)  # codes and PINs made before a rotation still match
 
     @asynccontextmanager
     async def _change(self) -> AsyncIterator[UnitOfWork]:
@@ -129,7 +137,10 @@ class Emulator:
             raise DomainError(Reason.ALREADY_VERIFIED, "wa phone number already approved")
         otp.check_not_locked(number.verification_failures)
         current = await uow.otps.current(number.id)
-        matched = otp.check_code(current, code, key=self._otp_key, subject=number.e164, now=self._clock.now())
+        now = self._clock.now()
+        matched = any(
+            otp.check_code(current, code, key=key, subject=number.e164, now=now) for key in self._check_keys
+        )
         assert current is not None  # check_code raised otherwise
         if not matched or not await uow.otps.spend(current):
             await uow.otps.record_attempt(current)
@@ -139,6 +150,11 @@ class Emulator:
         number.state = lifecycle.transition(number.state, Event.VERIFY_CODE)
         await uow.numbers.save(number)
         return None
+
+    def _pin_matches(self, number: PhoneNumber, pin: str) -> bool:
+        stored = number.pin_digest or ""
+        subject = f"pin:{number.e164}"
+        return any(hmac.compare_digest(stored, digest_code(pin, key, subject)) for key in self._check_keys)
 
     async def register(self, number: PhoneNumber, pin: str | None) -> None:
         async with self._change() as uow:
@@ -150,7 +166,7 @@ class Emulator:
         if not lifecycle.is_code_verified(number.state):
             raise DomainError(Reason.NOT_VERIFIED, "the phone number must be verified before registering")
         pin_digest = digest_code(pin, self._otp_key, f"pin:{number.e164}") if pin else None
-        if pin_digest and number.pin_digest and not hmac.compare_digest(number.pin_digest, pin_digest):
+        if pin and number.pin_digest and not self._pin_matches(number, pin):
             raise DomainError(Reason.PIN_MISMATCH, "Two-step verification PIN mismatch")
         # Meta accepts register on a number that is already registered (it re-applies the settings),
         # so only a number that is off the platform changes state.
