@@ -64,6 +64,7 @@ def serve(
       WANUMBERS_OTP_KEY_PREVIOUS    earlier keys, comma-separated, that still check codes and PINs
       WANUMBERS_RATE_LIMIT          per-credential limit RATE[/BURST], 0 = off
       WANUMBERS_ALLOW_PRIVATE_URLS  1: callback URLs may point at private addresses
+      WANUMBERS_UNVERIFIED_NUMBER_CAP  unverified numbers one account may hold (emulator; default 20)
     """
     from wanumbers.server.settings import Settings, SettingsError
 

@@ -44,7 +44,7 @@ def build_runtime(settings: Settings, store: Store | None = None) -> Runtime:
 
         upstream = GraphUpstream(settings, store, clock=clock)
     else:
-        upstream = Emulator(store, clock, ids, keys.current, keys.previous)
+        upstream = Emulator(store, clock, ids, keys.current, keys.previous, settings.claim_cap)
     return Runtime(
         store=store,
         upstream=upstream,

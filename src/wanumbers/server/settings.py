@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Literal
 
-from wanumbers.server.domain import ratelimit
+from wanumbers.server.domain import claims, ratelimit
 from wanumbers.server.storage.bounds import DEFAULT_BOUNDS, StoreBounds
 
 DEFAULT_DATABASE_URL = "sqlite:///./wanumbers.db"
@@ -21,6 +21,14 @@ POSTGRES_NEEDS_A_KEY = (
 
 class SettingsError(ValueError):
     """A setting that would make the service unsafe or unusable; the message says which and why."""
+
+
+def _count(value: str | None, name: str) -> int:
+    if value is None or not value.strip():
+        return claims.PENDING_CAP
+    if not value.strip().isascii() or not value.strip().isdigit() or int(value) < 1:
+        raise SettingsError(f"{name} must be a whole number of at least 1, not {value!r}")
+    return int(value)
 
 
 def _keys(text: str) -> tuple[str, ...]:
@@ -64,6 +72,9 @@ class Settings:
     # caller gets its contract's server fault, within the 5 s docs/guarantees.md promises.
     request_timeout: float = 4.5
     pool_size: int = 10  # PostgreSQL connections per worker
+    # Unverified numbers one account may hold at once in the emulator (domain/claims.py);
+    # WANUMBERS_UNVERIFIED_NUMBER_CAP (load tests that add without verifying raise it).
+    claim_cap: int = claims.PENDING_CAP
     # The /sim/… HTTP API: None = on with the emulator, off in live mode (where /sim answers 404).
     control_plane: bool | None = None
 
@@ -84,6 +95,9 @@ class Settings:
             "graph_token": env.get("WANUMBERS_GRAPH_TOKEN"),
             "allow_private_urls": env.get("WANUMBERS_ALLOW_PRIVATE_URLS", "") in ("1", "true"),
             "rate_limit": env.get("WANUMBERS_RATE_LIMIT", ratelimit.DEFAULT),
+            "claim_cap": _count(
+                env.get("WANUMBERS_UNVERIFIED_NUMBER_CAP"), "WANUMBERS_UNVERIFIED_NUMBER_CAP"
+            ),
             "control_plane": on_off(env.get("WANUMBERS_CONTROL_PLANE"), "WANUMBERS_CONTROL_PLANE"),
         }
         values.update({key: value for key, value in overrides.items() if value is not None})

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 
-from wanumbers.server.domain import lifecycle, otp
+from wanumbers.server.domain import claims, lifecycle, otp
 from wanumbers.server.domain.clock import SystemClock
 from wanumbers.server.domain.errors import DomainError, Reason
 from wanumbers.server.domain.identifiers import IdGenerator, digest_code
@@ -42,12 +42,14 @@ class Emulator:
         ids: IdGenerator,
         otp_key: bytes,
         previous_keys: tuple[bytes, ...] = (),
+        claim_cap: int = claims.PENDING_CAP,
     ) -> None:
         self._store = store
         self._clock = clock
         self._ids = ids
         self._otp_key = otp_key
         self._check_keys = (otp_key, *previous_keys)  # codes and PINs made before a rotation still match
+        self._claim_cap = claim_cap
 
     @asynccontextmanager
     async def _change(self) -> AsyncIterator[UnitOfWork]:
@@ -80,6 +82,11 @@ class Emulator:
     async def _create(
         self, uow: UnitOfWork, waba: Waba, phone: ParsedPhone, verified_name: str
     ) -> PhoneNumber:
+        now = self._clock.now()
+        await self._take_over_a_lapsed_claim(uow, waba, phone.e164, now)
+        claims.check_cap(
+            await uow.numbers.claims_held(waba.account_id, claims.holding_since(now)), self._claim_cap
+        )
         number = PhoneNumber(
             id=self._ids.numeric(15),
             waba_id=waba.id,
@@ -89,7 +96,18 @@ class Emulator:
             verified_name=verified_name,
             display=phone.display,
         )
-        return await uow.numbers.add(number, self._clock.now())
+        return await uow.numbers.add(number, now)
+
+    async def _take_over_a_lapsed_claim(self, uow: UnitOfWork, waba: Waba, e164: str, now: datetime) -> None:
+        """Another account's unverified claim past its hold gives way to this add (domain/claims.py);
+        anything else stays, and the insert then answers "already exists"."""
+        held = await uow.numbers.locate(e164=e164, for_update=True)
+        if held is None:
+            return
+        number, holder = held
+        created = number.created_at or now
+        if claims.yields_to(number.state, created, holder.account_id, waba.account_id, now):
+            await uow.numbers.delete(number.id)
 
     async def request_code(self, number: PhoneNumber, channel: str, language: str) -> None:
         async with self._change() as uow:
