@@ -129,6 +129,10 @@ PRIVATE = [
     "2001:0:ffff:ffff:ffff:ffff:ffff:ffff",
     "64:ff9b:1::808:808",
     "64:ff9b:1:ffff:ffff:ffff:ffff:ffff",
+    # reserved, and global by Python's reckoning: only the reserved test refuses these
+    "::1:0:0:1",
+    "64:ff9b:2::1",
+    "400::1",
 ]
 PUBLIC = [
     "93.184.216.34",
