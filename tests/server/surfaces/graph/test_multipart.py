@@ -106,3 +106,9 @@ def nested(depth: int) -> bytes:
 def test_nesting_is_refused_whatever_its_depth(depth: int) -> None:
     with refused("A multipart body may not nest another multipart"):
         form_fields(nested(depth), "multipart/form-data; boundary=0")
+
+
+@pytest.mark.parametrize("value", ["Ac\x00me", "Ac%00me"])
+def test_a_nul_anywhere_is_refused(value: str) -> None:
+    with refused("The multipart body may not contain NUL characters"):
+        form_fields(body(("verified_name", value)), TYPE)

@@ -6,7 +6,9 @@ no part is parsed as a multipart of its own, and the bounds are checked before a
 
 - at most ``MAX_PARTS`` parts (Graph's phone-number endpoints take fewer than 20 parameters);
 - no nesting: a part whose ``Content-Type`` is ``multipart/…`` is refused (form fields are flat, RFC 7578);
-- a boundary must be given, 1-70 characters (RFC 2046).
+- a boundary must be given, 1-70 characters (RFC 2046);
+- no NUL character (raw or ``%00``) anywhere: PostgreSQL cannot store one, and the ingress check that
+  refuses them in text bodies does not look inside multipart ones.
 
 Each refusal is Graph's invalid-parameter error (400, code 100). Lines may end in CRLF (as clients
 send) or a bare LF; the preamble and epilogue are ignored, as RFC 2046 says; a body that ends without
@@ -48,6 +50,8 @@ def boundary_of(content_type: str) -> bytes:
 def form_fields(body: bytes, content_type: str) -> dict[str, str]:
     """Every named field of the body (a repeated name: the last value), as text."""
     delimiter = b"\n--" + boundary_of(content_type)
+    if b"\x00" in body or b"%00" in body:
+        raise _invalid("The multipart body may not contain NUL characters")
     pieces = (b"\n" + body).split(delimiter, MAX_PARTS + 1)
     if len(pieces) > MAX_PARTS + 1 and not pieces[-1].startswith(b"--"):
         raise _invalid(f"The multipart body has more than {MAX_PARTS} parts")
