@@ -43,6 +43,13 @@ from wanumbers.cli.serve_limits import limit_options
     help="Live mode: the verify token of the webhook subscription handshake.",
 )
 @click.option(
+    "--control-plane",
+    type=click.Choice(["on", "off"]),
+    default=None,
+    envvar="WANUMBERS_CONTROL_PLANE",
+    help="The /sim/… HTTP API. Default: on with the emulator, off with --upstream graph (then /sim is 404).",
+)
+@click.option(
     "--demo", is_flag=True, help="Create a demo account and WABA; print credentials and curls for both APIs."
 )
 @limit_options
@@ -56,6 +63,7 @@ def serve(
     graph_token: str | None,
     graph_app_secret: str | None,
     graph_verify_token: str | None,
+    control_plane: str | None,
     demo: bool,
     limits: object,
 ) -> None:
@@ -63,9 +71,12 @@ def serve(
 
     \b
     Settings with no flag, from the environment only:
-      WANUMBERS_OTP_KEY             key for the OTP hashes (default: made once, kept in the store)
+      WANUMBERS_OTP_KEY             key for the OTP/PIN hashes (PostgreSQL: this or the next is needed)
+      WANUMBERS_OTP_KEY_FILE        file holding it (default for SQLite: <store file>.otp-key, mode 0600)
+      WANUMBERS_OTP_KEY_PREVIOUS    earlier keys, comma-separated, that still check codes and PINs
       WANUMBERS_RATE_LIMIT          per-credential limit RATE[/BURST], 0 = off
       WANUMBERS_ALLOW_PRIVATE_URLS  1: callback URLs may point at private addresses
+      WANUMBERS_UNVERIFIED_NUMBER_CAP  unverified numbers one account may hold (emulator; default 20)
     """
     from wanumbers.server.settings import Settings, SettingsError
 
@@ -80,6 +91,7 @@ def serve(
             graph_token=graph_token,
             graph_app_secret=graph_app_secret,
             graph_verify_token=graph_verify_token,
+            control_plane=None if control_plane is None else control_plane == "on",
         )
     except SettingsError as error:
         raise click.UsageError(str(error)) from error
@@ -106,6 +118,7 @@ def _run(settings: object, limits: object) -> None:
         {
             "WANUMBERS_DATABASE_URL": settings.database_url,
             "WANUMBERS_UPSTREAM": settings.upstream,
+            "WANUMBERS_CONTROL_PLANE": "on" if settings.control_plane_on else "off",
             **({"WANUMBERS_GRAPH_BASE_URL": settings.graph_base_url} if settings.graph_base_url else {}),
             **({"WANUMBERS_GRAPH_TOKEN": settings.graph_token} if settings.graph_token else {}),
             **_optional("WANUMBERS_GRAPH_APP_SECRET", settings.graph_app_secret),
@@ -115,7 +128,8 @@ def _run(settings: object, limits: object) -> None:
     store = _redact(settings.database_url)
 
     def listening(url: str) -> None:  # called once the port is bound: connections queue from here on
-        click.echo(f"wanumbers listening on {url} ({settings.upstream}, {store})", err=True)
+        plane = "control plane on" if settings.control_plane_on else "control plane off"
+        click.echo(f"wanumbers listening on {url} ({settings.upstream}, {plane}, {store})", err=True)
 
     try:
         serve_http(

@@ -1,7 +1,7 @@
 """Build the runtime from settings: store, migrations, keys and the upstream that plays Meta.
 
 Shared by the ASGI app and the operator CLI, which work on the same database with or without a
-running server. Start-up work (migrations, the first-run OTP key) is synchronous and runs before any
+running server. Start-up work (migrations, the OTP key: ``otp_keys.py``) is synchronous and runs before any
 request is served, through SQLAlchemy and Alembic; requests then use the async store.
 """
 
@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import Engine, text
-
+from wanumbers.server import otp_keys
 from wanumbers.server.domain.clock import SystemClock
 from wanumbers.server.domain.identifiers import IdGenerator
 from wanumbers.server.services.runtime import Runtime
@@ -20,8 +19,6 @@ from wanumbers.server.storage.engine import make_engine
 from wanumbers.server.storage.store import Store, is_memory, open_store
 from wanumbers.server.upstream.base import Upstream
 from wanumbers.server.upstream.emulator import Emulator
-
-OTP_KEY = "otp_key"
 
 
 def build_runtime(settings: Settings, store: Store | None = None) -> Runtime:
@@ -34,12 +31,12 @@ def build_runtime(settings: Settings, store: Store | None = None) -> Runtime:
         try:
             with migrate.exclusive_setup(engine):
                 migrate.upgrade(engine)
-                otp_key = settings.otp_key or _stored_otp_key(engine)
+                keys = otp_keys.resolve(settings, engine)
         finally:
             engine.dispose()
         store = open_store(settings.database_url, bounds=settings.store_bounds, pool_size=settings.pool_size)
     else:
-        otp_key = settings.otp_key or secrets.token_hex(32)  # a store of this process alone
+        keys = otp_keys.OtpKeys((settings.otp_key or secrets.token_hex(32)).encode())  # this process's store
     clock, ids = SystemClock(), IdGenerator()
     upstream: Upstream
     if settings.upstream == "graph":
@@ -47,28 +44,12 @@ def build_runtime(settings: Settings, store: Store | None = None) -> Runtime:
 
         upstream = GraphUpstream(settings, store, clock=clock)
     else:
-        upstream = Emulator(store, clock, ids, otp_key.encode())
+        upstream = Emulator(store, clock, ids, keys.current, keys.previous, settings.claim_cap)
     return Runtime(
         store=store,
         upstream=upstream,
-        otp_key=otp_key.encode(),
+        otp_key=keys.current,
         ids=ids,
         clock=clock,
         allow_private_urls=settings.allow_private_urls,
     )
-
-
-def _stored_otp_key(engine: Engine) -> str:
-    """Without WANUMBERS_OTP_KEY, a random key is made once and kept in the store, so every worker and
-    restart checks codes with the same key."""
-    with engine.begin() as connection:
-        key = connection.execute(
-            text("SELECT value FROM sim_settings WHERE key = :key"), {"key": OTP_KEY}
-        ).scalar()
-        if key is None:
-            key = secrets.token_hex(32)
-            connection.execute(
-                text("INSERT INTO sim_settings (key, value) VALUES (:key, :value)"),
-                {"key": OTP_KEY, "value": key},
-            )
-    return str(key)

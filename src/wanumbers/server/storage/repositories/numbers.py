@@ -164,6 +164,15 @@ _ADD = SQL(
 )
 _SAVE = SQL(f"UPDATE phone_numbers SET {', '.join(f'{name} = :{name}' for name in _MUTABLE)} WHERE id = :id")
 _TAKEN = SQL("SELECT 1 FROM phone_numbers WHERE e164 = :e164")
+_CLAIMS_HELD = SQL(
+    """SELECT count(*) FROM phone_numbers n JOIN wabas w ON w.id = n.waba_id
+    WHERE w.account_id = :account_id AND n.state = :state AND n.created_at >= :since"""
+)
+# Children first, so a delete does not depend on SQLite's foreign-key pragma.
+_DELETE = [
+    SQL(f"DELETE FROM {table} WHERE phone_number_id = :id")
+    for table in ("otp_codes", "outbox", "registration_events")
+] + [SQL("DELETE FROM phone_numbers WHERE id = :id")]
 _GET = SQL(f"SELECT {NUMBER_COLUMNS} FROM phone_numbers n WHERE n.id = :id")
 _GET_LOCKED = SQL(f"SELECT {NUMBER_COLUMNS} FROM phone_numbers n WHERE n.id = :id", lock=True)
 _OWNED_BY_ID = f"{_WITH_WABA} WHERE w.account_id = :account_id AND n.id = :id"
@@ -205,6 +214,16 @@ class NumberRepository:
 
     async def save(self, number: PhoneNumber) -> None:
         await self._s.execute(_SAVE, {"id": number.id, **_stored(to_values(number))})
+
+    async def claims_held(self, account_id: int, since: datetime) -> int:
+        """Unverified numbers of the account's WABAs created at or after ``since`` (domain/claims.py)."""
+        params = {"account_id": account_id, "state": NumberState.UNVERIFIED.value, "since": since}
+        return int(await self._s.fetchval(_CLAIMS_HELD, params) or 0)
+
+    async def delete(self, number_id: int) -> None:
+        """The number and what hangs on it (codes, deliveries, registration events)."""
+        for statement in _DELETE:
+            await self._s.execute(statement, {"id": number_id})
 
     async def e164_taken(self, e164: str) -> bool:
         return await self._s.fetchrow(_TAKEN, {"e164": e164}) is not None
