@@ -33,6 +33,14 @@ from wanumbers.cli.serve_limits import limit_options
 @click.option("--graph-base-url", envvar="WANUMBERS_GRAPH_BASE_URL", help="Live mode: Graph API URL.")
 @click.option("--graph-token", envvar="WANUMBERS_GRAPH_TOKEN", help="Live mode: Graph access token.")
 @click.option(
+    "--console",
+    type=click.Choice(["auto", "on", "off"]),
+    default="auto",
+    show_default=True,
+    envvar="WANUMBERS_CONSOLE",
+    help="The browser console at /console/; auto: on while the control plane is (docs/console.md).",
+)
+@click.option(
     "--demo", is_flag=True, help="Create a demo account and WABA; print credentials and curls for both APIs."
 )
 @limit_options
@@ -44,6 +52,7 @@ def serve(
     upstream: str,
     graph_base_url: str | None,
     graph_token: str | None,
+    console: str,
     demo: bool,
     limits: object,
 ) -> None:
@@ -66,6 +75,7 @@ def serve(
             upstream=upstream,
             graph_base_url=graph_base_url,
             graph_token=graph_token,
+            console=console,
         )
     except SettingsError as error:
         raise click.UsageError(str(error)) from error
@@ -88,6 +98,7 @@ def _run(settings: object, limits: object) -> None:
         {
             "WANUMBERS_DATABASE_URL": settings.database_url,
             "WANUMBERS_UPSTREAM": settings.upstream,
+            "WANUMBERS_CONSOLE": settings.console,
             **({"WANUMBERS_GRAPH_BASE_URL": settings.graph_base_url} if settings.graph_base_url else {}),
             **({"WANUMBERS_GRAPH_TOKEN": settings.graph_token} if settings.graph_token else {}),
         }

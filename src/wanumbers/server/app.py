@@ -15,6 +15,7 @@ from wanumbers.server.domain.ratelimit import RateLimit
 from wanumbers.server.services.ratelimit import Limiter
 from wanumbers.server.services.runtime import Runtime
 from wanumbers.server.settings import Settings
+from wanumbers.server.surfaces.console.routes import routes as console_routes
 from wanumbers.server.surfaces.graph.routes import routes as graph_routes
 from wanumbers.server.surfaces.kaleyra.routes import routes as kaleyra_routes
 from wanumbers.server.surfaces.openapi import routes as openapi_routes
@@ -61,7 +62,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         else:  # shared with others (the sandbox, tests): only this loop's part is ours to end
             await runtime.release_loop()
 
-    app = Service(routes=ROUTES, lifespan=lifespan, exception_handlers=ROUTING_ERRORS)
+    # The console (/console/…) is not a contract: Starlette serves it, with its own sign-in.
+    app = Service(
+        routes=[*console_routes(settings), *ROUTES], lifespan=lifespan, exception_handlers=ROUTING_ERRORS
+    )
     app.state.settings = settings
     limit = RateLimit.parse(settings.rate_limit)
     app.state.rate_limiter = Limiter(limit) if limit else None

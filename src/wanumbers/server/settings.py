@@ -36,6 +36,8 @@ class Settings:
     # caller gets its contract's server fault, within the 5 s docs/guarantees.md promises.
     request_timeout: float = 4.5
     pool_size: int = 10  # PostgreSQL connections per worker
+    # The console at /console/ (surfaces/console/): "auto" serves it when the control plane is on.
+    console: Literal["auto", "on", "off"] = "auto"
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -51,6 +53,7 @@ class Settings:
             "otp_key": env.get("WANUMBERS_OTP_KEY"),
             "allow_private_urls": env.get("WANUMBERS_ALLOW_PRIVATE_URLS", "") in ("1", "true"),
             "rate_limit": env.get("WANUMBERS_RATE_LIMIT", ratelimit.DEFAULT),
+            "console": env.get("WANUMBERS_CONSOLE", "auto"),
         }
         values.update({key: value for key, value in overrides.items() if value is not None})
         settings = cls(**values)  # type: ignore[arg-type]
@@ -65,6 +68,8 @@ class Settings:
                 raise SettingsError("live mode needs --graph-base-url (WANUMBERS_GRAPH_BASE_URL)")
             if (self.graph_token or "").lower() in _PLACEHOLDERS:
                 raise SettingsError("live mode needs a real --graph-token (WANUMBERS_GRAPH_TOKEN)")
+        if self.console not in ("auto", "on", "off"):
+            raise SettingsError(f"console must be 'auto', 'on' or 'off', not {self.console!r}")
         if self.otp_key is not None and self.otp_key.lower() in _PLACEHOLDERS:
             raise SettingsError("WANUMBERS_OTP_KEY is a placeholder; set a long random value")
         try:
