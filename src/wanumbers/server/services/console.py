@@ -71,6 +71,36 @@ async def resume(rt: Runtime, kind: str, digest: str) -> Principal:
 # --- the fleet -------------------------------------------------------------------------------------
 
 Bound = tuple[Any, int]
+# A status that at most this many numbers of the scope have is found through its index and sorted.
+RARE = 2_000
+
+
+@dataclass(frozen=True, slots=True)
+class Sizes:
+    """Numbers per status in the principal's scope, and in the whole store."""
+
+    scope: dict[str, int]
+    fleet: int
+
+
+def plan(query: FleetQuery, sizes: Sizes | None, limit: int = 50) -> tuple[bool, str | None]:
+    """(owner_first, seek) for ``FleetRepository.page``, from the counts.
+
+    Walking the fleet's sort index reads about limit x fleet / matches rows; reading an account's
+    numbers through its WABAs reads all of them. Matches are estimated from the counts by status (a
+    status filter's own count), other filters taken to keep a tenth each. A status filter that few
+    numbers match is found through its index instead (``seek``)."""
+    if sizes is None:
+        return False, None
+    scope = sum(sizes.scope.values())
+    state = query.filters.get("state")
+    matches = float(scope if state is None else sizes.scope.get(state, 0))
+    others = len(query.filters) - (state is not None) + (query.health is not None)
+    matches *= 0.1**others
+    walk = (limit + 1) * max(sizes.fleet, 1) / max(matches, 1.0)
+    owner_first = query.account_id is not None and scope < walk
+    seek = "state" if state is not None and sizes.scope.get(state, 0) <= RARE else None
+    return owner_first, seek
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,19 +139,30 @@ async def fleet(
     *,
     backwards: bool = False,
     limit: int = 50,
+    sizes: Sizes | None = None,
 ) -> FleetPage:
     """One page just past ``bound`` (forwards, or backwards for "previous"), and whether pages exist on
-    either side: the page's walk reads one row more than it shows; the other side is a one-row probe."""
+    either side: the page's walk reads one row more than it shows; the other side is a one-row probe.
+
+    ``sizes`` (the counts, if the caller has them) picks the plan: ``plan``."""
     query = scoped(principal, query)
+    owner_first, seek = plan(query, sizes)
     async with rt.uow() as uow:
-        found = await uow.fleet.page(query, bound, backwards=backwards, limit=limit + 1)
+        found = await uow.fleet.page(
+            query, bound, backwards=backwards, limit=limit + 1, owner_first=owner_first, seek=seek
+        )
         further = len(found) > limit
         found = found[:limit]
         if found:
             edge = found[0]
             behind = bool(
                 await uow.fleet.page(
-                    query, (sort_key(edge, query.sort), edge.number.id), backwards=not backwards, limit=1
+                    query,
+                    (sort_key(edge, query.sort), edge.number.id),
+                    backwards=not backwards,
+                    limit=1,
+                    owner_first=owner_first,
+                    seek=seek,
                 )
             )
         else:
@@ -132,10 +173,11 @@ async def fleet(
     return FleetPage(found, query.sort, has_next, has_previous)
 
 
-async def counts(rt: Runtime, principal: Principal) -> dict[str, int]:
-    """Numbers per lifecycle state that ``principal`` may see."""
+async def counts(rt: Runtime, account_id: int | None) -> dict[str, int]:
+    """Numbers per lifecycle state: every account's (``None``), or account ``account_id``'s. Callers
+    pass ``principal.account_id`` for what a principal may see."""
     async with rt.uow() as uow:
-        return await uow.fleet.counts(principal.account_id)
+        return await uow.fleet.counts(account_id)
 
 
 # --- one number ------------------------------------------------------------------------------------

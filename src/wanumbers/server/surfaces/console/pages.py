@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import binascii
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -42,6 +43,7 @@ from wanumbers.server.surfaces.sim.catalog import contract_routes
 log = logging.getLogger("wanumbers")
 HERE = Path(__file__).parent
 PAGE_SIZE = 50
+COUNTS_TTL = 10.0  # seconds the counts by status are kept (per scope, per worker)
 MAX_SEARCH = 64
 
 _templates = jinja2.Environment(
@@ -318,6 +320,35 @@ def health_of(row: FleetRow | NumberView) -> tuple[str, str]:
     return overall, ""
 
 
+async def _counts(request: Request, account_id: int | None) -> dict[str, int]:
+    """Numbers per status (every account's, or ``account_id``'s), kept ``COUNTS_TTL`` seconds per scope
+    in this worker: counting a million numbers is a scan of an index, which every page would otherwise
+    pay. The console's own controls drop them, so its user sees their effect at once."""
+    kept = _kept_counts(request)
+    now = time.monotonic()
+    found = kept.get(account_id)
+    if found is not None and found[0] > now:
+        return found[1]
+    counts = await console.counts(runtime(request), account_id)
+    if len(kept) > 10_000:  # one entry per account that signed in: bounded all the same
+        kept.clear()
+    kept[account_id] = (now + COUNTS_TTL, counts)
+    return counts
+
+
+def _kept_counts(request: Request) -> dict[int | None, tuple[float, dict[str, int]]]:
+    kept: dict[int | None, tuple[float, dict[str, int]]] | None = getattr(
+        request.app.state, "console_counts", None
+    )
+    if kept is None:
+        kept = request.app.state.console_counts = {}
+    return kept
+
+
+def _forget_counts(request: Request) -> None:
+    _kept_counts(request).clear()
+
+
 def _link(params: Mapping[str, str], **changes: str | None) -> str:
     merged = {key: value for key, value in params.items() if value and key not in ("after", "before")}
     merged.update({key: value for key, value in changes.items() if value is not None})
@@ -331,10 +362,18 @@ async def fleet(request: Request, signed: Signed) -> Response:
     after, before = params.get("after"), params.get("before")
     bound = decode_cursor(after or before or "") if (after or before) else None
     rt = runtime(request)
+    counts = await _counts(request, signed[0].account_id)
+    # the whole store's size (for the plan; never shown to an account)
+    fleet_size = sum((counts if signed[0].is_admin else await _counts(request, None)).values())
     result = await console.fleet(
-        rt, signed[0], query, bound, backwards=bool(before) and not after, limit=PAGE_SIZE
+        rt,
+        signed[0],
+        query,
+        bound,
+        backwards=bool(before) and not after,
+        limit=PAGE_SIZE,
+        sizes=console.Sizes(counts, fleet_size),
     )
-    counts = await console.counts(rt, signed[0])
     rows = [
         {"row": row, "status": FIELDS["status"](row.number, row.waba, row.account), "health": health_of(row)}
         for row in result.rows
@@ -457,6 +496,7 @@ async def control(request: Request, signed: Signed) -> Response:
         )
     else:
         raise Refused(404, "No such control.")
+    _forget_counts(request)
     return redirect(f"/console/numbers/{number_id}?done={action}")
 
 
@@ -523,6 +563,7 @@ async def emulator_action(request: Request, signed: Signed) -> Response:
         done = "reset"
     else:
         raise Refused(404, "No such control.")
+    _forget_counts(request)
     return redirect(f"/console/emulator?done={done}")
 
 
