@@ -358,3 +358,11 @@ def test_an_off_console_is_not_served(runtime: Runtime, database_url: str) -> No
     app = create_app(Settings(database_url=database_url, console="off"), runtime=runtime)
     with TestClient(app) as off:
         assert off.get("/console/sign-in").status_code == 404
+
+
+def test_a_console_setting_other_than_auto_on_off_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from wanumbers.server.settings import SettingsError
+
+    monkeypatch.setenv("WANUMBERS_CONSOLE", "maybe")
+    with pytest.raises(SettingsError, match="console must be 'auto', 'on' or 'off', not 'maybe'"):
+        Settings.from_env()
