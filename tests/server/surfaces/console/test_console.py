@@ -366,3 +366,19 @@ def test_a_console_setting_other_than_auto_on_off_is_refused(monkeypatch: pytest
     monkeypatch.setenv("WANUMBERS_CONSOLE", "maybe")
     with pytest.raises(SettingsError, match="console must be 'auto', 'on' or 'off', not 'maybe'"):
         Settings.from_env()
+
+
+def test_with_the_control_plane_off_a_served_console_has_no_controls(
+    runtime: Runtime, database_url: str, tenant: Tenant, admin_token: str
+) -> None:
+    settings = Settings(database_url=database_url, console="on")
+    object.__setattr__(settings, "control_plane", "off")  # the parallel --control-plane setting
+    with TestClient(create_app(settings, runtime=runtime), base_url="http://127.0.0.1") as served:
+        added = add_number(served, tenant)
+        sign_in(served, admin_token)
+        page = served.get(f"/console/numbers/{added.id}")
+        assert page.status_code == 200 and "Emulator controls" not in page.text
+        assert "OTP outbox" not in page.text
+        assert served.get("/console/emulator").status_code == 404
+        refused = served.post(f"/console/numbers/{added.id}/ban", data={"csrf": csrf_of(page)})
+        assert refused.status_code == 404

@@ -112,7 +112,9 @@ def emulator(request: Request) -> bool:
     """Whether the emulator's controls are offered: the emulator plays Meta and the control plane is
     on (``--control-plane``, where this build has it)."""
     settings = request.app.state.settings
-    return bool(settings.upstream == "emulator" and getattr(settings, "control_plane", "on") != "off")
+    return bool(
+        settings.upstream == "emulator" and getattr(settings, "control_plane", "on") not in ("off", False)
+    )
 
 
 def html(template: str, status: int = 200, **context: Any) -> HTMLResponse:
