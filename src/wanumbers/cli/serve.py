@@ -50,6 +50,14 @@ from wanumbers.cli.serve_limits import limit_options
     help="The /sim/… HTTP API. Default: on with the emulator, off with --upstream graph (then /sim is 404).",
 )
 @click.option(
+    "--console",
+    type=click.Choice(["auto", "on", "off"]),
+    default="auto",
+    show_default=True,
+    envvar="WANUMBERS_CONSOLE",
+    help="The browser console at /console/; auto: on while the control plane is (docs/console.md).",
+)
+@click.option(
     "--demo", is_flag=True, help="Create a demo account and WABA; print credentials and curls for both APIs."
 )
 @limit_options
@@ -64,6 +72,7 @@ def serve(
     graph_app_secret: str | None,
     graph_verify_token: str | None,
     control_plane: str | None,
+    console: str,
     demo: bool,
     limits: object,
 ) -> None:
@@ -92,6 +101,7 @@ def serve(
             graph_app_secret=graph_app_secret,
             graph_verify_token=graph_verify_token,
             control_plane=None if control_plane is None else control_plane == "on",
+            console=console,
         )
     except SettingsError as error:
         raise click.UsageError(str(error)) from error
@@ -119,6 +129,7 @@ def _run(settings: object, limits: object) -> None:
             "WANUMBERS_DATABASE_URL": settings.database_url,
             "WANUMBERS_UPSTREAM": settings.upstream,
             "WANUMBERS_CONTROL_PLANE": "on" if settings.control_plane_on else "off",
+            "WANUMBERS_CONSOLE": settings.console,
             **({"WANUMBERS_GRAPH_BASE_URL": settings.graph_base_url} if settings.graph_base_url else {}),
             **({"WANUMBERS_GRAPH_TOKEN": settings.graph_token} if settings.graph_token else {}),
             **_optional("WANUMBERS_GRAPH_APP_SECRET", settings.graph_app_secret),

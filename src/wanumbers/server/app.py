@@ -15,6 +15,7 @@ from wanumbers.server.domain.ratelimit import RateLimit
 from wanumbers.server.services.ratelimit import Limiter
 from wanumbers.server.services.runtime import Runtime
 from wanumbers.server.settings import Settings
+from wanumbers.server.surfaces.console.routes import routes as console_routes
 from wanumbers.server.surfaces.graph.routes import routes as graph_routes
 from wanumbers.server.surfaces.kaleyra.routes import routes as kaleyra_routes
 from wanumbers.server.surfaces.openapi import routes as openapi_routes
@@ -64,7 +65,9 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         else:  # shared with others (the sandbox, tests): only this loop's part is ours to end
             await runtime.release_loop()
 
-    routes = [*(ROUTES if settings.control_plane_on else WITHOUT_CONTROL_PLANE), *webhook_routes(settings)]
+    # The console (/console/…) is not a contract: Starlette serves it, with its own sign-in.
+    contracts = ROUTES if settings.control_plane_on else WITHOUT_CONTROL_PLANE
+    routes = [*console_routes(settings), *contracts, *webhook_routes(settings)]
     app = Service(routes=routes, lifespan=lifespan, exception_handlers=ROUTING_ERRORS)
     app.state.settings = settings
     limit = RateLimit.parse(settings.rate_limit)

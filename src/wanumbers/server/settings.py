@@ -86,6 +86,9 @@ class Settings:
     def control_plane_on(self) -> bool:
         return self.upstream == "emulator" if self.control_plane is None else self.control_plane
 
+    # The console at /console/ (surfaces/console/): "auto" serves it when the control plane is on.
+    console: Literal["auto", "on", "off"] = "auto"
+
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
         env = os.environ
@@ -105,6 +108,7 @@ class Settings:
                 env.get("WANUMBERS_UNVERIFIED_NUMBER_CAP"), "WANUMBERS_UNVERIFIED_NUMBER_CAP"
             ),
             "control_plane": on_off(env.get("WANUMBERS_CONTROL_PLANE"), "WANUMBERS_CONTROL_PLANE"),
+            "console": env.get("WANUMBERS_CONSOLE", "auto"),
         }
         values.update({key: value for key, value in overrides.items() if value is not None})
         settings = cls(**values)  # type: ignore[arg-type]
@@ -123,6 +127,8 @@ class Settings:
             value = getattr(self, name)
             if value is not None and value.lower() in _PLACEHOLDERS:
                 raise SettingsError(f"WANUMBERS_{name.upper()} is a placeholder; set the real value")
+        if self.console not in ("auto", "on", "off"):
+            raise SettingsError(f"console must be 'auto', 'on' or 'off', not {self.console!r}")
         if self.otp_key is not None and self.otp_key.lower() in _PLACEHOLDERS:
             raise SettingsError("WANUMBERS_OTP_KEY is a placeholder; set a long random value")
         if self.database_url.startswith("postgres") and not (self.otp_key or self.otp_key_file):
