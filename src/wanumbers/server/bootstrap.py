@@ -13,6 +13,7 @@ from sqlalchemy import Engine, text
 
 from wanumbers.server.domain.clock import SystemClock
 from wanumbers.server.domain.identifiers import IdGenerator
+from wanumbers.server.services.events import DeliveryWorker, EventSink, MetaWebhooks
 from wanumbers.server.services.runtime import Runtime
 from wanumbers.server.settings import Settings
 from wanumbers.server.storage import migrate
@@ -22,6 +23,9 @@ from wanumbers.server.upstream.base import Upstream
 from wanumbers.server.upstream.emulator import Emulator
 
 OTP_KEY = "otp_key"
+WEBHOOK_KEY = (
+    "webhook_key"  # app secrets are derived from it (services/apps.py); the CLI and every worker read it
+)
 
 
 def build_runtime(settings: Settings, store: Store | None = None) -> Runtime:
@@ -34,41 +38,47 @@ def build_runtime(settings: Settings, store: Store | None = None) -> Runtime:
         try:
             with migrate.exclusive_setup(engine):
                 migrate.upgrade(engine)
-                otp_key = settings.otp_key or _stored_otp_key(engine)
+                otp_key = settings.otp_key or _stored_key(engine, OTP_KEY)
+                webhook_key = _stored_key(engine, WEBHOOK_KEY)
         finally:
             engine.dispose()
         store = open_store(settings.database_url, bounds=settings.store_bounds, pool_size=settings.pool_size)
     else:
         otp_key = settings.otp_key or secrets.token_hex(32)  # a store of this process alone
+        webhook_key = secrets.token_hex(32)
     clock, ids = SystemClock(), IdGenerator()
+    events = EventSink([MetaWebhooks(webhook_key.encode())])
     upstream: Upstream
     if settings.upstream == "graph":
         from wanumbers.server.upstream.graph import GraphUpstream
 
         upstream = GraphUpstream(settings, store, clock=clock)
     else:
-        upstream = Emulator(store, clock, ids, otp_key.encode())
+        upstream = Emulator(store, clock, ids, otp_key.encode(), events)
     return Runtime(
         store=store,
         upstream=upstream,
         otp_key=otp_key.encode(),
+        webhook_key=webhook_key.encode(),
         ids=ids,
         clock=clock,
         allow_private_urls=settings.allow_private_urls,
+        events=events,
+        worker=DeliveryWorker(store, clock),
     )
 
 
-def _stored_otp_key(engine: Engine) -> str:
-    """Without WANUMBERS_OTP_KEY, a random key is made once and kept in the store, so every worker and
-    restart checks codes with the same key."""
+def _stored_key(engine: Engine, name: str) -> str:
+    """A random key made once and kept in the store, so every worker, restart and operator command
+    uses the same one (the OTP key unless WANUMBERS_OTP_KEY is set; the webhook key always)."""
     with engine.begin() as connection:
         key = connection.execute(
-            text("SELECT value FROM sim_settings WHERE key = :key"), {"key": OTP_KEY}
+            text("SELECT value FROM sim_settings WHERE key = :key"), {"key": name}
         ).scalar()
         if key is None:
             key = secrets.token_hex(32)
             connection.execute(
                 text("INSERT INTO sim_settings (key, value) VALUES (:key, :value)"),
-                {"key": OTP_KEY, "value": key},
+                {"key": name, "value": key},
             )
     return str(key)
