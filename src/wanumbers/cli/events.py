@@ -4,14 +4,12 @@ replayed delivery within its poll interval."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
 from wanumbers.cli.common import database_option, emit, fail_on_domain_error, json_option, run, runtime_for
 from wanumbers.server.services import apps as app_service
 from wanumbers.server.services import events as event_service
-from wanumbers.server.storage.repositories.events import DeliveryRecord
+from wanumbers.server.surfaces.sim import views
 
 
 @click.group()
@@ -37,24 +35,6 @@ def events() -> None:
     """Webhook deliveries: what was sent, what waits, what gave up."""
 
 
-def delivery_view(delivery: DeliveryRecord) -> dict[str, Any]:
-    return {
-        "id": delivery.id,
-        "event_id": delivery.event_id,
-        "producer": delivery.producer,
-        "field": delivery.change.field,
-        "waba_id": str(delivery.change.waba_id),
-        "phone_number_id": None if delivery.change.number_id is None else str(delivery.change.number_id),
-        "url": delivery.request.url,
-        "status": delivery.status.value,
-        "attempts": delivery.attempts,
-        "next_attempt_at": delivery.next_attempt_at.isoformat(),
-        "delivered_at": None if delivery.delivered_at is None else delivery.delivered_at.isoformat(),
-        "last_status": delivery.last_status,
-        "last_error": delivery.last_error,
-    }
-
-
 @events.command("list")
 @click.option("--status", type=click.Choice(["pending", "delivered", "dead"]), default=None)
 @click.option("--limit", type=click.IntRange(1, 1000), default=100, show_default=True)
@@ -64,7 +44,7 @@ def delivery_view(delivery: DeliveryRecord) -> dict[str, Any]:
 def list_deliveries(status: str | None, limit: int, database_url: str, as_json: bool) -> None:
     """Deliveries, newest first."""
     found = run(event_service.deliveries(runtime_for(database_url), status, limit))
-    views = [delivery_view(delivery) for delivery in found]
+    views = [views.event_delivery(delivery) for delivery in found]
 
     def human() -> None:
         for view in views:
@@ -85,4 +65,4 @@ def list_deliveries(status: str | None, limit: int, database_url: str, as_json: 
 def replay(delivery_id: int, database_url: str, as_json: bool) -> None:
     """Send a delivery again, whatever its status (dead letters included)."""
     record = run(event_service.replay(runtime_for(database_url), delivery_id))
-    emit(delivery_view(record), as_json, lambda: click.echo(f"delivery {record.id} queued again"))
+    emit(views.event_delivery(record), as_json, lambda: click.echo(f"delivery {record.id} queued again"))

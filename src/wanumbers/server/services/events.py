@@ -154,7 +154,9 @@ class DeliveryWorker:
         self._store = store
         self._clock = clock
         self.schedule = schedule or Schedule()
-        self._limit = asyncio.Semaphore(concurrency)
+        self._concurrency = concurrency
+        self._limit: asyncio.Semaphore | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._timeout = timeout
         self._batch = batch
         self._poll = poll
@@ -163,6 +165,14 @@ class DeliveryWorker:
         self._client: httpx.AsyncClient | None = None
         self._wake: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
+
+    def _bind(self) -> None:
+        """The client and the semaphore belong to one event loop: a drain from another loop (the
+        sandbox's helper loop, a test's) gets its own."""
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:
+            self._loop, self._client = loop, None
+            self._limit = asyncio.Semaphore(self._concurrency)
 
     def _http(self) -> httpx.AsyncClient:
         if self._client is None:
@@ -177,6 +187,7 @@ class DeliveryWorker:
 
     async def run_once(self) -> int:
         """One round: claim what is due now, send it, record each outcome. Returns how many were sent."""
+        self._bind()
         async with UnitOfWork(self._store, write=True) as uow:
             await sync_clock(self._clock, uow)
             now = self._clock.now()
@@ -196,6 +207,7 @@ class DeliveryWorker:
         return sent
 
     async def _deliver(self, delivery: DeliveryRecord) -> None:
+        assert self._limit is not None
         async with self._limit:
             code, error, retry_after = await self._send(delivery.request)
         async with UnitOfWork(self._store, write=True) as uow:
@@ -266,9 +278,9 @@ class DeliveryWorker:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
-        if self._client is not None:
+        if self._client is not None and self._loop is asyncio.get_running_loop():
             await self._client.aclose()
-            self._client = None
+        self._client = None
 
 
 # --- operator views ------------------------------------------------------------------------------
