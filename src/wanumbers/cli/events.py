@@ -44,17 +44,17 @@ def events() -> None:
 def list_deliveries(status: str | None, limit: int, database_url: str, as_json: bool) -> None:
     """Deliveries, newest first."""
     found = run(event_service.deliveries(runtime_for(database_url), status, limit))
-    views = [views.event_delivery(delivery) for delivery in found]
+    shown = [views.event_delivery(delivery) for delivery in found]
 
     def human() -> None:
-        for view in views:
+        for view in shown:
             error = f"  {view['last_error']}" if view["last_error"] else ""
             line = f"{view['id']:>6}  {view['status']:<9} {view['attempts']:>2}x  {view['field']:<28}"
             click.echo(f"{line} {view['url']}{error}")
-        if not views:
+        if not shown:
             click.echo("no deliveries")
 
-    emit(views, as_json, human)
+    emit(shown, as_json, human)
 
 
 @events.command("replay")

@@ -129,6 +129,7 @@ def test_bad_subscription_parameters_are_refused(
     message: str,
 ) -> None:
     app_id, token = app_token(runtime, tenant)
+    params = dict(params)
     url = params.pop("callback_url", hook.url)
     error = subscribe_app(app_client, app_id, token, url, **params).json()["error"]  # type: ignore[attr-defined]
     assert error["code"] == 100

@@ -155,39 +155,38 @@ class DeliveryWorker:
         self._clock = clock
         self.schedule = schedule or Schedule()
         self._concurrency = concurrency
-        self._limit: asyncio.Semaphore | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
         self._timeout = timeout
         self._batch = batch
         self._poll = poll
         self._transport = transport
         self._jitter = jitter
-        self._client: httpx.AsyncClient | None = None
+        # One HTTP client and concurrency bound per event loop: the lifespan's loop keeps its own; a
+        # drain from another loop (the sandbox's helper loop, a test's) opens one and closes it after.
+        self._lanes: dict[asyncio.AbstractEventLoop, tuple[httpx.AsyncClient, asyncio.Semaphore]] = {}
         self._wake: asyncio.Event | None = None
         self._task: asyncio.Task[None] | None = None
 
-    def _bind(self) -> None:
-        """The client and the semaphore belong to one event loop: a drain from another loop (the
-        sandbox's helper loop, a test's) gets its own."""
+    def _lane(self) -> tuple[httpx.AsyncClient, asyncio.Semaphore]:
         loop = asyncio.get_running_loop()
-        if self._loop is not loop:
-            self._loop, self._client = loop, None
-            self._limit = asyncio.Semaphore(self._concurrency)
-
-    def _http(self) -> httpx.AsyncClient:
-        if self._client is None:
-            self._client = httpx.AsyncClient(
+        lane = self._lanes.get(loop)
+        if lane is None:
+            client = httpx.AsyncClient(
                 transport=self._transport,
                 follow_redirects=False,
                 timeout=httpx.Timeout(self._timeout),
                 limits=httpx.Limits(max_connections=64, max_keepalive_connections=16),
                 trust_env=False,
             )
-        return self._client
+            lane = self._lanes[loop] = (client, asyncio.Semaphore(self._concurrency))
+        return lane
+
+    async def _close_lane(self) -> None:
+        lane = self._lanes.pop(asyncio.get_running_loop(), None)
+        if lane is not None:
+            await lane[0].aclose()
 
     async def run_once(self) -> int:
         """One round: claim what is due now, send it, record each outcome. Returns how many were sent."""
-        self._bind()
         async with UnitOfWork(self._store, write=True) as uow:
             await sync_clock(self._clock, uow)
             now = self._clock.now()
@@ -199,17 +198,22 @@ class DeliveryWorker:
     async def drain(self, max_rounds: int = 100) -> int:
         """Rounds until nothing is due (bounded): what the control plane and tests call."""
         sent = 0
-        for _ in range(max_rounds):
-            count = await self.run_once()
-            if not count:
-                break
-            sent += count
+        owner = self._task is not None and self._task.get_loop() is asyncio.get_running_loop()
+        try:
+            for _ in range(max_rounds):
+                count = await self.run_once()
+                if not count:
+                    break
+                sent += count
+        finally:
+            if not owner:
+                await self._close_lane()
         return sent
 
     async def _deliver(self, delivery: DeliveryRecord) -> None:
-        assert self._limit is not None
-        async with self._limit:
-            code, error, retry_after = await self._send(delivery.request)
+        client, limit = self._lane()
+        async with limit:
+            code, error, retry_after = await self._send(client, delivery.request)
         async with UnitOfWork(self._store, write=True) as uow:
             await sync_clock(self._clock, uow)
             now = self._clock.now()
@@ -227,11 +231,13 @@ class DeliveryWorker:
                     log.warning("delivery %s dead after %s attempts: %s", delivery.id, attempts, error)
             await uow.commit()
 
-    async def _send(self, request: OutboundRequest) -> tuple[int | None, str, float | None]:
+    async def _send(
+        self, client: httpx.AsyncClient, request: OutboundRequest
+    ) -> tuple[int | None, str, float | None]:
         """(status, error, Retry-After): status ``None`` when no answer came."""
         try:
             async with asyncio.timeout(self._timeout):
-                async with self._http().stream(
+                async with client.stream(
                     request.method, request.url, headers=list(request.headers), content=request.body
                 ) as response:
                     read = 0
@@ -278,9 +284,7 @@ class DeliveryWorker:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
-        if self._client is not None and self._loop is asyncio.get_running_loop():
-            await self._client.aclose()
-        self._client = None
+        await self._close_lane()
 
 
 # --- operator views ------------------------------------------------------------------------------
