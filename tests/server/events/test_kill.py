@@ -95,7 +95,8 @@ def test_kill_9_between_change_and_delivery_loses_nothing(tmp_path: Path) -> Non
         expected = {json.dumps(json.loads(d.request.body), sort_keys=True) for d in recorded}
         assert received == expected  # every committed event arrived; nothing arrived that was not committed
         assert len(bodies) >= ROUNDS  # at least once (a kill after the answer sends again)
-        print(f"kill -9 rounds: {ROUNDS}; received before the last restart {before_restart}, in all {len(bodies)}")  # noqa: T201
+        figures = f"received before the last restart {before_restart}, in all {len(bodies)}"
+        print(f"kill -9 rounds: {ROUNDS}; {figures}")  # noqa: T201 (the figure docs/events.md quotes)
     finally:
         sync(runtime.close())
         hook.stop()
