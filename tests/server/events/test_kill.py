@@ -96,7 +96,7 @@ def test_kill_9_between_change_and_delivery_loses_nothing(tmp_path: Path) -> Non
         assert received == expected  # every committed event arrived; nothing arrived that was not committed
         assert len(bodies) >= ROUNDS  # at least once (a kill after the answer sends again)
         figures = f"received before the last restart {before_restart}, in all {len(bodies)}"
-        print(f"kill -9 rounds: {ROUNDS}; {figures}")  # noqa: T201 (the figure docs/events.md quotes)
+        print(f"kill -9 rounds: {ROUNDS}; {figures}")  # the figure docs/events.md quotes (pytest -s)
     finally:
         sync(runtime.close())
         hook.stop()
