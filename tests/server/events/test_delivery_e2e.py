@@ -204,3 +204,17 @@ def test_events_are_recorded_without_a_subscriber_and_a_replay_sends_again(
     # at least once, by request: the same signed body again (pywa itself drops the duplicate)
     assert receiver.fields() == [("account_update", "DISABLED_UPDATE")] * 2
     assert receiver.accepted[0] == receiver.accepted[1]
+
+
+def test_a_reset_forgets_the_events_of_the_account(
+    app_client: TestClient, runtime: Runtime, tenant: Tenant
+) -> None:
+    connected(runtime, tenant)
+    sync(sim.set_tier(runtime, E164, "TIER_1K"))
+    assert len(sync(events.emitted(runtime))) == 1
+    sync(sim.reset_account(runtime, tenant.sid))
+    assert sync(events.emitted(runtime)) == []
+    connected(runtime, tenant)
+    sync(sim.set_tier(runtime, E164, "TIER_1K"))
+    sync(sim.reset_all(runtime))
+    assert sync(events.emitted(runtime)) == []

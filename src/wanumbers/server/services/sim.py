@@ -283,12 +283,13 @@ class ResetReport:
 
 async def reset_account(rt: Runtime, sid: str) -> ResetReport:
     """Forget what Meta knows about the account: its numbers (with their codes, outbox and registration
-    history) and its WABA/business restrictions. The account, its keys and WABAs stay, so a test can
-    start over with the credentials it already holds."""
+    history), its WABA/business restrictions and its webhook events. The account, its keys, WABAs and
+    webhook subscriptions stay, so a test can start over with the credentials it already holds."""
     async with rt.uow(write=True) as uow:
         account = await _account(uow, sid)
         deleted = await uow.sim.purge_numbers(account.id)
         await uow.sim.lift_restrictions(account.id)
+        await uow.events.purge(account.id)  # pending webhooks of forgotten numbers go nowhere
         await uow.commit()
     return ResetReport(numbers_deleted=deleted)
 
@@ -299,6 +300,7 @@ async def reset_all(rt: Runtime) -> ResetReport:
     async with rt.uow(write=True) as uow:
         deleted = await uow.sim.purge_numbers()
         await uow.sim.lift_restrictions()
+        await uow.events.purge()
         cleared = await uow.sim.clear_faults()
         await uow.sim.delete_setting(CLOCK_OFFSET)
         await uow.commit()

@@ -55,6 +55,12 @@ _EVENTS = SQL(
     """SELECT id, waba_id, phone_number_id, field, value, time FROM events
     WHERE (:waba_id = 0 OR waba_id = :waba_id) ORDER BY id DESC LIMIT :limit"""
 )
+_PURGE_ALL = [SQL("DELETE FROM deliveries"), SQL("DELETE FROM events")]
+_OF_ACCOUNT = "SELECT e.id FROM events e JOIN wabas w ON w.id = e.waba_id WHERE w.account_id = :account_id"
+_PURGE_ACCOUNT = [
+    SQL(f"DELETE FROM deliveries WHERE event_id IN ({_OF_ACCOUNT})"),
+    SQL(f"DELETE FROM events WHERE id IN ({_OF_ACCOUNT})"),
+]
 _DUE = SQL("SELECT MIN(next_attempt_at) FROM deliveries WHERE status = :pending")
 
 
@@ -210,6 +216,14 @@ class EventRepository:
     async def events(self, waba_id: int | None = None, limit: int = 100) -> list[StoredEvent]:
         rows = await self._s.fetch(_EVENTS, {"waba_id": waba_id or 0, "limit": limit})
         return [StoredEvent(id=row["id"], change=_change(row)) for row in rows]
+
+    async def purge(self, account_id: int | None = None) -> None:
+        """Forget events (of one account's WABAs, or all) with their deliveries: a control-plane reset."""
+        statements, params = (
+            (_PURGE_ALL, {}) if account_id is None else (_PURGE_ACCOUNT, {"account_id": account_id})
+        )
+        for statement in statements:
+            await self._s.execute(statement, params)
 
     async def next_due(self) -> datetime | None:
         return maybe_timestamp(await self._s.fetchval(_DUE, {"pending": Status.PENDING.value}))
