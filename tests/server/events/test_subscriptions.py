@@ -212,3 +212,20 @@ def test_only_subscribed_fields_are_delivered(
     sync(sim.set_tier(runtime, "+919876543210", "TIER_10K"))  # a quality update: not subscribed
     sync(sim.enforce(runtime, "+919876543210", "ban"))
     assert [d.change.field for d in sync(events.deliveries(runtime))] == ["account_update"]
+
+
+def test_a_loopback_callback_is_refused_in_live_mode_unless_allowed(
+    app_client: TestClient,
+    runtime: Runtime,
+    tenant: Tenant,
+    hook: ScriptedReceiver,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(runtime.upstream, "name", "graph")  # what the SSRF rule reads of live mode
+    app_id, token = app_token(runtime, tenant)
+    error = subscribe_app(app_client, app_id, token, hook.url).json()["error"]  # type: ignore[attr-defined]
+    assert error["code"] == 100
+    assert "callback_url" in error["message"]
+    assert hook.requests == []  # refused before any call out
+    monkeypatch.setattr(runtime, "allow_private_urls", True)  # WANUMBERS_ALLOW_PRIVATE_URLS=1
+    assert subscribe_app(app_client, app_id, token, hook.url).json() == {"success": True}  # type: ignore[attr-defined]
