@@ -131,6 +131,7 @@ class MetaWebhooks:
 # --- delivery ------------------------------------------------------------------------------------
 
 MAX_RESPONSE_BYTES = 64 * 1024  # what is read of a receiver's answer, at most
+_AFTER_WAKE = (0.001, 0.005, 0.02, 0.05)  # seconds: looks after a wake, until the emitting change commits
 
 
 class DeliveryWorker:
@@ -266,16 +267,23 @@ class DeliveryWorker:
 
     async def _run(self) -> None:
         assert self._wake is not None
+        woken = False
         while True:
             try:
-                while await self.run_once():
-                    pass
+                # Woken while the change that emitted is still committing: look again shortly.
+                for pause in _AFTER_WAKE if woken else (0.0,):
+                    await asyncio.sleep(pause)
+                    if await self.run_once():
+                        while await self.run_once():
+                            pass
+                        break
             except Exception:  # a store fault: log, wait, try again
                 log.exception("delivery round failed")
+            woken = False
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(self._poll):
                     await self._wake.wait()
-                await asyncio.sleep(0.01)  # let the change that woke us commit
+                woken = True
             self._wake.clear()
 
     async def stop(self) -> None:
