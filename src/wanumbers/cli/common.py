@@ -43,9 +43,12 @@ class AnyCaseChoice(click.Choice[str]):
 def runtime_for(database_url: str) -> Runtime:
     """A runtime on the operator's database, closed when the command finishes."""
     from wanumbers.server.bootstrap import build_runtime
-    from wanumbers.server.settings import Settings
+    from wanumbers.server.settings import Settings, SettingsError
 
-    runtime = build_runtime(Settings(database_url=database_url))
+    try:
+        runtime = build_runtime(Settings(database_url=database_url))
+    except SettingsError as error:
+        raise click.UsageError(str(error)) from error
     runner = _runner()  # made first, so it closes after the runtime (close hooks run last-in first-out)
     click.get_current_context().call_on_close(lambda: runner.run(runtime.close()))
     return runtime

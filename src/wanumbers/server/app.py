@@ -22,6 +22,7 @@ from wanumbers.server.surfaces.pipeline import Pipeline
 from wanumbers.server.surfaces.route_table import RouteTable
 from wanumbers.server.surfaces.routing import ROUTING_ERRORS
 from wanumbers.server.surfaces.sim.routes import routes as sim_routes
+from wanumbers.server.surfaces.webhooks.routes import routes as webhook_routes
 
 # Stages around everything (outermost first), for every request whatever its path.
 OUTERMOST: tuple[type, ...] = ()
@@ -47,6 +48,8 @@ class Service(Starlette):
 # Kaleyra first: its /v1/… and /v2/… paths must win over Graph's version-less node paths; the
 # document before Graph too, whose version-less GET /{node_id} would otherwise take /openapi.json.
 ROUTES: list[BaseRoute] = [*kaleyra_routes, *openapi_routes, *sim_routes, *graph_routes]
+# With the control plane off (live mode's default) /sim/… is not mounted: Starlette answers 404.
+WITHOUT_CONTROL_PLANE: list[BaseRoute] = [route for route in ROUTES if route not in sim_routes]
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Starlette:
@@ -69,7 +72,8 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         else:  # shared with others (the sandbox, tests): only this loop's part is ours to end
             await runtime.release_loop()
 
-    app = Service(routes=ROUTES, lifespan=lifespan, exception_handlers=ROUTING_ERRORS)
+    routes = [*(ROUTES if settings.control_plane_on else WITHOUT_CONTROL_PLANE), *webhook_routes(settings)]
+    app = Service(routes=routes, lifespan=lifespan, exception_handlers=ROUTING_ERRORS)
     app.state.settings = settings
     limit = RateLimit.parse(settings.rate_limit)
     app.state.rate_limiter = Limiter(limit) if limit else None

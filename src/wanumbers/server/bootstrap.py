@@ -1,7 +1,7 @@
 """Build the runtime from settings: store, migrations, keys and the upstream that plays Meta.
 
 Shared by the ASGI app and the operator CLI, which work on the same database with or without a
-running server. Start-up work (migrations, the first-run OTP key) is synchronous and runs before any
+running server. Start-up work (migrations, the OTP key: ``otp_keys.py``) is synchronous and runs before any
 request is served, through SQLAlchemy and Alembic; requests then use the async store.
 """
 
@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import Engine, text
-
+from wanumbers.server import otp_keys
 from wanumbers.server.domain.clock import SystemClock
 from wanumbers.server.domain.identifiers import IdGenerator
 from wanumbers.server.services.events import DeliveryWorker, EventSink, MetaWebhooks
@@ -21,11 +20,6 @@ from wanumbers.server.storage.engine import make_engine
 from wanumbers.server.storage.store import Store, is_memory, open_store
 from wanumbers.server.upstream.base import Upstream
 from wanumbers.server.upstream.emulator import Emulator
-
-OTP_KEY = "otp_key"
-WEBHOOK_KEY = (
-    "webhook_key"  # app secrets are derived from it (services/apps.py); the CLI and every worker read it
-)
 
 
 def build_runtime(settings: Settings, store: Store | None = None) -> Runtime:
@@ -38,47 +32,31 @@ def build_runtime(settings: Settings, store: Store | None = None) -> Runtime:
         try:
             with migrate.exclusive_setup(engine):
                 migrate.upgrade(engine)
-                otp_key = settings.otp_key or _stored_key(engine, OTP_KEY)
-                webhook_key = _stored_key(engine, WEBHOOK_KEY)
+                keys = otp_keys.resolve(settings, engine)
         finally:
             engine.dispose()
         store = open_store(settings.database_url, bounds=settings.store_bounds, pool_size=settings.pool_size)
     else:
-        otp_key = settings.otp_key or secrets.token_hex(32)  # a store of this process alone
-        webhook_key = secrets.token_hex(32)
+        keys = otp_keys.OtpKeys((settings.otp_key or secrets.token_hex(32)).encode())  # this process's store
     clock, ids = SystemClock(), IdGenerator()
-    events = EventSink([MetaWebhooks(webhook_key.encode())])
+    events = EventSink([MetaWebhooks(keys.current)])  # app secrets derive from the OTP key (own label)
     upstream: Upstream
     if settings.upstream == "graph":
         from wanumbers.server.upstream.graph import GraphUpstream
 
         upstream = GraphUpstream(settings, store, clock=clock)
     else:
-        upstream = Emulator(store, clock, ids, otp_key.encode(), events)
+        upstream = Emulator(store, clock, ids, keys.current, keys.previous, settings.claim_cap, events)
     return Runtime(
         store=store,
         upstream=upstream,
-        otp_key=otp_key.encode(),
-        webhook_key=webhook_key.encode(),
+        otp_key=keys.current,
+        webhook_key=keys.current,  # app secrets derive from it, under their own label (domain/delivery.py)
         ids=ids,
         clock=clock,
         allow_private_urls=settings.allow_private_urls,
         events=events,
-        worker=DeliveryWorker(store, clock),
+        worker=DeliveryWorker(
+            store, clock, allow_private=settings.allow_private_urls or settings.upstream == "emulator"
+        ),
     )
-
-
-def _stored_key(engine: Engine, name: str) -> str:
-    """A random key made once and kept in the store, so every worker, restart and operator command
-    uses the same one (the OTP key unless WANUMBERS_OTP_KEY is set; the webhook key always)."""
-    with engine.begin() as connection:
-        key = connection.execute(
-            text("SELECT value FROM sim_settings WHERE key = :key"), {"key": name}
-        ).scalar()
-        if key is None:
-            key = secrets.token_hex(32)
-            connection.execute(
-                text("INSERT INTO sim_settings (key, value) VALUES (:key, :value)"),
-                {"key": name, "value": key},
-            )
-    return str(key)

@@ -37,6 +37,7 @@ from wanumbers.server.domain.delivery import (
 )
 from wanumbers.server.domain.errors import DomainError, Reason
 from wanumbers.server.domain.outbound import OutboundRequest, PhoneNumberChange
+from wanumbers.server.services import urls as url_checks
 from wanumbers.server.storage.repositories.events import DeliveryRecord, StoredEvent, Target
 from wanumbers.server.storage.store import Store
 from wanumbers.server.storage.uow import UnitOfWork
@@ -151,6 +152,7 @@ class DeliveryWorker:
         poll: float = 0.5,
         transport: httpx.AsyncBaseTransport | None = None,
         jitter: Callable[[], float] = random.random,
+        allow_private: bool = True,
     ) -> None:
         self._store = store
         self._clock = clock
@@ -161,6 +163,7 @@ class DeliveryWorker:
         self._poll = poll
         self._transport = transport
         self._jitter = jitter
+        self._allow_private = allow_private  # False in live mode unless WANUMBERS_ALLOW_PRIVATE_URLS
         # One HTTP client and concurrency bound per event loop: the lifespan's loop keeps its own; a
         # drain from another loop (the sandbox's helper loop, a test's) opens one and closes it after.
         self._lanes: dict[asyncio.AbstractEventLoop, tuple[httpx.AsyncClient, asyncio.Semaphore]] = {}
@@ -235,11 +238,20 @@ class DeliveryWorker:
     async def _send(
         self, client: httpx.AsyncClient, request: OutboundRequest
     ) -> tuple[int | None, str, float | None]:
-        """(status, error, Retry-After): status ``None`` when no answer came."""
+        """(status, error, Retry-After): status ``None`` when no answer came. Every try checks the URL
+        again (SSRF) and connects to the address it vetted, with the URL's own Host and TLS name."""
         try:
             async with asyncio.timeout(self._timeout):
+                vetted = await url_checks.check_callable(
+                    request.url, "url", allow_private=self._allow_private
+                )
+                headers = [*request.headers, ("Host", vetted.host_header)]
                 async with client.stream(
-                    request.method, request.url, headers=list(request.headers), content=request.body
+                    request.method,
+                    vetted.connect_url,
+                    headers=headers,
+                    content=request.body,
+                    extensions=vetted.extensions,
                 ) as response:
                     read = 0
                     async for chunk in response.aiter_raw():
@@ -250,6 +262,8 @@ class DeliveryWorker:
                     retry_after = retry_after_seconds(response.headers.get("retry-after"))
         except TimeoutError:
             return None, f"no answer within {self._timeout:g} s", None
+        except DomainError as refused:
+            return None, f"refused: {refused.detail}", None
         except httpx.HTTPError as failure:
             return None, f"{type(failure).__name__}: {failure}"[:500], None
         error = "" if is_success(code) else f"HTTP {code}"
