@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from starlette.applications import Starlette
 
     from wanumbers._sandbox.control import ControlPlane
+    from wanumbers._sandbox.events import Events
     from wanumbers.client import AsyncCloudAPI, AsyncKaleyra, CloudAPI, Kaleyra
     from wanumbers.server.domain.records import Delivery
     from wanumbers.server.services.runtime import Runtime
@@ -171,6 +172,13 @@ class Sandbox:
         from wanumbers.server.surfaces.sim.catalog import contract_routes
 
         return ControlPlane(self.runtime, lambda: contract_routes(self.app.routes))
+
+    @cached_property
+    def events(self) -> Events:
+        """Webhooks: what was emitted and delivered, the app secret, ``deliver()`` (docs/events.md)."""
+        from wanumbers._sandbox.events import Events
+
+        return Events(self.runtime, self.sid)
 
     def outbox(self, phone: str | None = None) -> list[Delivery]:
         """Shortcut for ``sb.sim.outbox``."""

@@ -16,6 +16,8 @@ COMMANDS = {
     "tokens": "wanumbers.cli.admin:tokens",
     "sim": "wanumbers.cli.sim:sim",
     "numbers": "wanumbers.cli.numbers:numbers",
+    "apps": "wanumbers.cli.events:apps",
+    "events": "wanumbers.cli.events:events",
 }
 
 

@@ -59,7 +59,15 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        rt: Runtime = app.state.runtime
+        worker = rt.worker if runtime is None else None  # a shared runtime's owner delivers (the sandbox)
+        if worker is not None:
+            worker.start()  # the outbox's deliveries (services/events.py), on this process's loop
+            rt.events.on_emit(worker.wake)
         yield
+        if worker is not None:
+            rt.events.on_emit(None)
+            await worker.stop()
         if runtime is None:
             await app.state.runtime.close()
         else:  # shared with others (the sandbox, tests): only this loop's part is ours to end

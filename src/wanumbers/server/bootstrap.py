@@ -12,6 +12,7 @@ import secrets
 from wanumbers.server import otp_keys
 from wanumbers.server.domain.clock import SystemClock
 from wanumbers.server.domain.identifiers import IdGenerator
+from wanumbers.server.services.events import DeliveryWorker, EventSink, MetaWebhooks
 from wanumbers.server.services.runtime import Runtime
 from wanumbers.server.settings import Settings
 from wanumbers.server.storage import migrate
@@ -38,18 +39,24 @@ def build_runtime(settings: Settings, store: Store | None = None) -> Runtime:
     else:
         keys = otp_keys.OtpKeys((settings.otp_key or secrets.token_hex(32)).encode())  # this process's store
     clock, ids = SystemClock(), IdGenerator()
+    events = EventSink([MetaWebhooks(keys.current)])  # app secrets derive from the OTP key (own label)
     upstream: Upstream
     if settings.upstream == "graph":
         from wanumbers.server.upstream.graph import GraphUpstream
 
         upstream = GraphUpstream(settings, store, clock=clock)
     else:
-        upstream = Emulator(store, clock, ids, keys.current, keys.previous, settings.claim_cap)
+        upstream = Emulator(store, clock, ids, keys.current, keys.previous, settings.claim_cap, events)
     return Runtime(
         store=store,
         upstream=upstream,
         otp_key=keys.current,
+        webhook_key=keys.current,  # app secrets derive from it, under their own label (domain/delivery.py)
         ids=ids,
         clock=clock,
         allow_private_urls=settings.allow_private_urls,
+        events=events,
+        worker=DeliveryWorker(
+            store, clock, allow_private=settings.allow_private_urls or settings.upstream == "emulator"
+        ),
     )

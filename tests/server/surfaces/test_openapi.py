@@ -40,7 +40,9 @@ def _documented() -> set[tuple[str, str]]:
     return {
         (
             method.upper(),
-            path.replace("{phone_number_id}", "{node_id}").replace("/v23.0/{waba_id}", "/v23.0/{node_id}"),
+            path.replace("{phone_number_id}", "{node_id}")
+            .replace("/v23.0/{waba_id}", "/v23.0/{node_id}")
+            .replace("/v23.0/{app_id}", "/v23.0/{node_id}"),
         )
         for path, operations in paths.items()
         for method in operations

@@ -10,7 +10,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from wanumbers.server.domain import lifecycle
+from wanumbers.server.domain import lifecycle, webhooks
 from wanumbers.server.domain.control import (
     NAME_DECISIONS,
     THROUGHPUT_LEVELS,
@@ -120,10 +120,15 @@ async def configure_sip(
 
 
 async def _steer(rt: Runtime, ref: str, change: Change) -> NumberView:
+    """One change by Meta's back office, and the webhooks Meta sends for it, in one transaction."""
     async with rt.uow(write=True) as uow:
+        await rt.sync_clock(uow)
         number, waba = await _locate(uow, ref, for_update=True)
+        before = webhooks.facts_of(number)
         change(number)
         await uow.numbers.save(number)
+        now = rt.clock.now()
+        await rt.events.emit(uow, webhooks.changes_of(before, number, now), now)
         view = NumberView(number=number, waba=waba, account=await _owner(uow, waba))
         await uow.commit()
     return view
@@ -154,6 +159,7 @@ async def restrict_waba(rt: Runtime, waba_id: int, restricted: object) -> Waba:
         if waba is None:
             raise DomainError(Reason.WABA_NOT_FOUND, f"no WABA {waba_id}")
         await uow.wabas.set_restricted(waba.id, flag)
+        await _emit_restriction(rt, uow, [waba], flag and not waba.restricted)
         await uow.commit()
     waba.restricted = flag
     return waba
@@ -165,9 +171,20 @@ async def restrict_business(rt: Runtime, sid: str, restricted: object) -> Accoun
     async with rt.uow(write=True) as uow:
         account = await _account(uow, sid)
         await uow.accounts.set_business_restricted(account.id, flag)
+        await _emit_restriction(
+            rt, uow, await uow.wabas.of_account(account.id), flag and not account.business_restricted
+        )
         await uow.commit()
     account.business_restricted = flag
     return account
+
+
+async def _emit_restriction(rt: Runtime, uow: UnitOfWork, wabas: list[Waba], newly: bool) -> None:
+    """``account_update`` ACCOUNT_RESTRICTION to each WABA's receivers when a restriction starts."""
+    await rt.sync_clock(uow)
+    now = rt.clock.now()
+    for waba in wabas:
+        await rt.events.emit(uow, webhooks.waba_restriction(waba.id, newly, now), now)
 
 
 def _flag(value: object, name: str) -> bool:
@@ -206,6 +223,7 @@ async def advance_clock(rt: Runtime, advance_seconds: object) -> ClockView:
         await uow.sim.set_setting(CLOCK_OFFSET, repr(offset))
         await uow.commit()
     rt.clock.offset = timedelta(seconds=offset)
+    await rt.deliver_due()  # retries that came due in emulated time go out now, no real wait
     return _clock_view(rt)
 
 
@@ -265,12 +283,13 @@ class ResetReport:
 
 async def reset_account(rt: Runtime, sid: str) -> ResetReport:
     """Forget what Meta knows about the account: its numbers (with their codes, outbox and registration
-    history) and its WABA/business restrictions. The account, its keys and WABAs stay, so a test can
-    start over with the credentials it already holds."""
+    history), its WABA/business restrictions and its webhook events. The account, its keys, WABAs and
+    webhook subscriptions stay, so a test can start over with the credentials it already holds."""
     async with rt.uow(write=True) as uow:
         account = await _account(uow, sid)
         deleted = await uow.sim.purge_numbers(account.id)
         await uow.sim.lift_restrictions(account.id)
+        await uow.events.purge(account.id)  # pending webhooks of forgotten numbers go nowhere
         await uow.commit()
     return ResetReport(numbers_deleted=deleted)
 
@@ -281,6 +300,7 @@ async def reset_all(rt: Runtime) -> ResetReport:
     async with rt.uow(write=True) as uow:
         deleted = await uow.sim.purge_numbers()
         await uow.sim.lift_restrictions()
+        await uow.events.purge()
         cleared = await uow.sim.clear_faults()
         await uow.sim.delete_setting(CLOCK_OFFSET)
         await uow.commit()

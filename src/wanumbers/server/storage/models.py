@@ -209,6 +209,78 @@ class RateLimitBucketRow(Base):
     granted: Mapped[int] = mapped_column(Integer)
 
 
+class EventRow(Base):
+    """A change Meta reports by webhook, written in the transaction of the change (the outbox)."""
+
+    __tablename__ = "events"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    waba_id: Mapped[int] = mapped_column(BigInteger)
+    phone_number_id: Mapped[int | None] = mapped_column(BigInteger)
+    field: Mapped[str] = mapped_column(String(64))
+    value: Mapped[dict[str, Any]] = mapped_column(JSON)
+    time: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+
+
+class DeliveryRow(Base):
+    """One rendered request of an event to one receiver, sent (and resent unchanged) by the worker."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        Index("ix_deliveries_status_next_attempt_at", "status", "next_attempt_at"),
+        Index("ix_deliveries_order_key_id", "order_key", "id"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
+    producer: Mapped[str] = mapped_column(String(32))
+    order_key: Mapped[str] = mapped_column(String(255))  # deliveries with one key go out in id order
+    method: Mapped[str] = mapped_column(String(8))
+    url: Mapped[str] = mapped_column(Text)
+    headers: Mapped[list[list[str]]] = mapped_column(JSON)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer)
+    next_attempt_at: Mapped[datetime] = mapped_column(Timestamp)
+    first_attempt_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    delivered_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    last_status: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+
+
+class AppRow(Base):
+    """An account's app: only the generation of its secret (the secret is derived, never stored)."""
+
+    __tablename__ = "apps"
+    app_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), unique=True)
+    secret_generation: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+
+
+class AppSubscriptionRow(Base):
+    """``POST /{app-id}/subscriptions``: the app's callback and fields for one object."""
+
+    __tablename__ = "app_subscriptions"
+    app_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    object: Mapped[str] = mapped_column(String(64), primary_key=True)
+    callback_url: Mapped[str] = mapped_column(Text)
+    fields: Mapped[list[str]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+
+
+class WabaSubscriptionRow(Base):
+    """``POST /{waba-id}/subscribed_apps``: the WABA sends its webhooks to the app (or the override)."""
+
+    __tablename__ = "waba_subscriptions"
+    waba_id: Mapped[int] = mapped_column(
+        ForeignKey("wabas.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    app_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    override_callback_uri: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+
+
 accounts = cast(Table, AccountRow.__table__)
 credentials = cast(Table, CredentialRow.__table__)
 wabas = cast(Table, WabaRow.__table__)

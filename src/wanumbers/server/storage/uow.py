@@ -11,6 +11,7 @@ from typing import Any
 
 from wanumbers.server.storage.repositories.access import AccessRepository
 from wanumbers.server.storage.repositories.accounts import AccountRepository, CredentialRepository
+from wanumbers.server.storage.repositories.events import EventRepository, SubscriptionRepository
 from wanumbers.server.storage.repositories.fleet import FleetRepository
 from wanumbers.server.storage.repositories.guards import IdempotencyRepository, RateLimitRepository
 from wanumbers.server.storage.repositories.numbers import NumberRepository
@@ -96,6 +97,14 @@ class UnitOfWork:
     @cached_property
     def sim(self) -> SimRepository:
         return SimRepository(self.session)
+
+    @cached_property
+    def events(self) -> EventRepository:
+        return EventRepository(self.session)
+
+    @cached_property
+    def subscriptions(self) -> SubscriptionRepository:
+        return SubscriptionRepository(self.session)
 
     @cached_property
     def idempotency(self) -> IdempotencyRepository:

@@ -10,8 +10,9 @@ import hmac
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from wanumbers.server.domain import claims, lifecycle, otp
+from wanumbers.server.domain import claims, lifecycle, otp, webhooks
 from wanumbers.server.domain.clock import SystemClock
 from wanumbers.server.domain.errors import DomainError, Reason
 from wanumbers.server.domain.identifiers import IdGenerator, digest_code
@@ -20,6 +21,9 @@ from wanumbers.server.domain.phone import ParsedPhone
 from wanumbers.server.domain.records import Delivery, OtpCode, PhoneNumber, Waba
 from wanumbers.server.storage.store import Store
 from wanumbers.server.storage.uow import UnitOfWork
+
+if TYPE_CHECKING:
+    from wanumbers.server.services.events import EventSink as Events
 
 REGISTRATION_WINDOW = timedelta(days=7)
 MAX_REGISTRATIONS_PER_WINDOW = 10  # Meta: 10 register and 10 deregister calls per number per week
@@ -43,6 +47,7 @@ class Emulator:
         otp_key: bytes,
         previous_keys: tuple[bytes, ...] = (),
         claim_cap: int = claims.PENDING_CAP,
+        events: Events | None = None,
     ) -> None:
         self._store = store
         self._clock = clock
@@ -50,6 +55,7 @@ class Emulator:
         self._otp_key = otp_key
         self._check_keys = (otp_key, *previous_keys)  # codes and PINs made before a rotation still match
         self._claim_cap = claim_cap
+        self._events = events
 
     @asynccontextmanager
     async def _change(self) -> AsyncIterator[UnitOfWork]:
@@ -188,6 +194,7 @@ class Emulator:
             raise DomainError(Reason.PIN_MISMATCH, "Two-step verification PIN mismatch")
         # Meta accepts register on a number that is already registered (it re-applies the settings),
         # so only a number that is off the platform changes state.
+        before = webhooks.facts_of(number)
         if not lifecycle.is_registered(number.state):
             number.state = lifecycle.transition(number.state, Event.REGISTER)
         number.pin_digest = pin_digest or number.pin_digest
@@ -196,6 +203,14 @@ class Emulator:
         number.last_onboarded_at = number.last_onboarded_at or now
         await uow.registrations.record(number.id, "register", now)
         await uow.numbers.save(number)
+        await self._emit(uow, before, number, now)
+
+    async def _emit(
+        self, uow: UnitOfWork, before: webhooks.NumberFacts, number: PhoneNumber, now: datetime
+    ) -> None:
+        """Meta's webhooks for the change, in this change's transaction (docs/events.md)."""
+        if self._events is not None:
+            await self._events.emit(uow, webhooks.changes_of(before, number, now), now)
 
     async def deregister(self, number: PhoneNumber) -> None:
         async with self._change() as uow:

@@ -301,10 +301,16 @@ def test_update_business_account_settings(wa: WhatsApp, sb: Sandbox) -> None:
     wa.update_business_account_settings(disable_marketing_messages_on_cloud_api=True)
 
 
-@pytest.mark.xfail(strict=True, reason="needs POST/GET /{waba-id}/subscribed_apps")
 def test_override_the_waba_callback_url(wa: WhatsApp, sb: Sandbox) -> None:
-    assert wa.override_waba_callback_url("https://hooks.acme.example/waba", "verify-me")
-    assert wa.delete_waba_callback_url()
+    from tests.server.events.receiver import ScriptedReceiver
+
+    hook = ScriptedReceiver().start()  # Meta's handshake reaches it (loopback: allowed with the emulator)
+    try:
+        assert wa.override_waba_callback_url(hook.url, "verify-me")
+        assert "hub.verify_token=verify-me" in hook.requests[0][1]
+        assert wa.delete_waba_callback_url()
+    finally:
+        hook.stop()
 
 
 def test_an_expired_token_is_pywas_expired_token_error(sb: Sandbox) -> None:

@@ -9,7 +9,13 @@ import re
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.routing import Route
 
-from wanumbers.server.surfaces.graph import config_views, lifecycle_views, node_views, settings_views
+from wanumbers.server.surfaces.graph import (
+    config_views,
+    lifecycle_views,
+    node_views,
+    settings_views,
+    webhook_views,
+)
 from wanumbers.server.surfaces.graph.endpoint import NUMBER, WABA, Handler, graph_endpoint
 
 
@@ -50,7 +56,13 @@ def _routes(path: str, method: str, operation: str, handler: Handler) -> list[Ro
 
 
 # What the node id of each operation may name (a phone number unless listed here).
-_NODE_KINDS = {"list_numbers": WABA, "create_number": WABA}
+_NODE_KINDS = {
+    "list_numbers": WABA,
+    "create_number": WABA,
+    "subscribe_waba": WABA,
+    "list_subscribed_apps": WABA,
+    "unsubscribe_waba": WABA,
+}
 
 _TABLE: list[tuple[str, str, str, Handler]] = [
     ("/{node_id}", "GET", "get_node", node_views.get_node),
@@ -65,10 +77,37 @@ _TABLE: list[tuple[str, str, str, Handler]] = [
     ("/{node_id}/whatsapp_business_profile", "POST", "update_profile", config_views.update_profile),
     ("/{node_id}/settings", "GET", "get_settings", settings_views.get_settings),
     ("/{node_id}/settings", "POST", "update_settings", settings_views.update_settings),
+    ("/{node_id}/subscribed_apps", "POST", "subscribe_waba", webhook_views.post_subscribed_apps),
+    ("/{node_id}/subscribed_apps", "GET", "list_subscribed_apps", webhook_views.get_subscribed_apps),
+    ("/{node_id}/subscribed_apps", "DELETE", "unsubscribe_waba", webhook_views.delete_subscribed_apps),
+]
+
+# Authenticated by an app token (or none, for the token exchange), not by an account's access token.
+_APP_TABLE = [
+    ("/oauth/access_token", "GET", "oauth_access_token", webhook_views.oauth_access_token),
+    ("/{node_id}/subscriptions", "POST", "subscribe_app", webhook_views.post_subscriptions),
+    ("/{node_id}/subscriptions", "GET", "list_app_subscriptions", webhook_views.get_subscriptions),
 ]
 
 routes = [
     route
     for path, method, operation, handler in _TABLE
     for route in _routes(path, method, operation, handler)
+] + [
+    route
+    for path, method, operation, endpoint in _APP_TABLE
+    for route in (
+        Route(
+            "/{version:graph_version}" + path,
+            webhook_views.app_endpoint(operation, endpoint),
+            methods=[method],
+            name=f"graph.{operation}",
+        ),
+        Route(
+            path,
+            webhook_views.app_endpoint(operation, endpoint),
+            methods=[method],
+            name=f"graph.{operation}.unversioned",
+        ),
+    )
 ]

@@ -8,7 +8,7 @@ from starlette.responses import Response
 from wanumbers.server.domain.errors import DomainError, Reason
 from wanumbers.server.domain.identifiers import is_digits
 from wanumbers.server.domain.phone import parse_phone
-from wanumbers.server.services import sim
+from wanumbers.server.services import events, sim
 from wanumbers.server.surfaces.http import runtime
 from wanumbers.server.surfaces.sim import views
 from wanumbers.server.surfaces.sim.catalog import contract_routes
@@ -96,3 +96,31 @@ async def reset_account(request: Request) -> Response:
 
 async def reset_all(request: Request) -> Response:
     return ok(views.reset(await sim.reset_all(runtime(request))))
+
+
+async def list_events(request: Request) -> Response:
+    """Webhook deliveries, newest first (``?status=pending|delivered|dead``, ``?limit=``), and the
+    events recorded (with or without a receiver)."""
+    rt = runtime(request)
+    limit = _limit(request.query_params.get("limit"))
+    found = await events.deliveries(rt, request.query_params.get("status"), limit)
+    emitted = await events.emitted(rt, None, limit)
+    return ok(
+        {
+            "deliveries": [views.event_delivery(item) for item in found],
+            "events": [views.event(e) for e in emitted],
+        }
+    )
+
+
+async def replay_event(request: Request) -> Response:
+    """Queue a delivery again, whatever its status; sent as soon as the worker runs."""
+    record = await events.replay(runtime(request), request.path_params["delivery_id"])
+    await runtime(request).deliver_due()
+    return ok(views.event_delivery(record))
+
+
+async def deliver_events(request: Request) -> Response:
+    """Send every delivery due now (what a clock advance does too), for a test that will not wait."""
+    sent = await runtime(request).deliver_due()
+    return ok({"sent": sent})

@@ -10,6 +10,7 @@ from wanumbers.server.domain.node import project
 from wanumbers.server.domain.records import Account, Delivery, Waba
 from wanumbers.server.services.numbers import NumberView
 from wanumbers.server.services.sim import ClockView, ResetReport
+from wanumbers.server.storage.repositories.events import DeliveryRecord, StoredEvent
 
 # What both contracts will read, rendered by the same code they use (domain.node).
 NODE_FIELDS = (
@@ -91,3 +92,35 @@ def reset(report: ResetReport, sid: str | None = None) -> dict[str, Any]:
     else:
         body["sid"] = sid
     return body
+
+
+def event_delivery(item: DeliveryRecord) -> dict[str, Any]:
+    """A webhook delivery, as ``/sim/events`` and ``wanumbers events list --json`` show it."""
+    return {
+        "id": item.id,
+        "event_id": item.event_id,
+        "producer": item.producer,
+        "field": item.change.field,
+        "waba_id": str(item.change.waba_id),
+        "phone_number_id": None if item.change.number_id is None else str(item.change.number_id),
+        "url": item.request.url,
+        "status": item.status.value,
+        "attempts": item.attempts,
+        "next_attempt_at": item.next_attempt_at.isoformat(),
+        "delivered_at": None if item.delivered_at is None else item.delivered_at.isoformat(),
+        "last_status": item.last_status,
+        "last_error": item.last_error,
+    }
+
+
+def event(item: StoredEvent) -> dict[str, Any]:
+    """An event as Meta's envelope carries it (``entry[].changes[]``), with its id."""
+    change = item.change
+    return {
+        "id": item.id,
+        "waba_id": str(change.waba_id),
+        "phone_number_id": None if change.number_id is None else str(change.number_id),
+        "time": change.time,
+        "field": change.field,
+        "value": dict(change.value),
+    }
