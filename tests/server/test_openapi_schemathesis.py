@@ -94,6 +94,12 @@ def _registered_number(rt: Runtime, sid: str, waba_id: int) -> tuple[int, str]:
     return number.id, phone.e164
 
 
+# POST /{phone_number_id} is a POST whose id a link provides, so Schemathesis takes it for the one
+# reliable entry point of the stateful phase and drops the creating operations (its other roots); it
+# is fuzzed in the other phases and left out of this one.
+_NOT_STATEFUL = [{"include-operation-id": "updatePhoneNumber", "enabled": False}]
+
+
 def _config(w: World, *, pin_number: bool) -> schemathesis.Config:
     parameters: dict[str, Any] = {
         "path.sid": w.sid,
@@ -123,7 +129,8 @@ def _config(w: World, *, pin_number: bool) -> schemathesis.Config:
             # the real Graph does, docs/graph.md), not the generic 405 this check expects; Kaleyra's
             # paths keep it.
             "operations": [
-                {"include-path-regex": "^/v23\\.0/", "checks": {"unsupported_method": {"enabled": False}}}
+                {"include-path-regex": "^/v23\\.0/", "checks": {"unsupported_method": {"enabled": False}}},
+                *([] if pin_number else _NOT_STATEFUL),
             ],
         }
     )
@@ -274,8 +281,8 @@ def test_every_operation_conforms_to_the_document(world: World) -> None:
     # The run reached past validation: every operation answered 200 at least once, but those the
     # pinned number refuses by state (it is verified, and its PIN is never guessed).
     succeeded = {operation for operation, status in outcome.answers if status == 200}
-    assert len({operation for operation, _ in outcome.answers}) == 17
-    assert len(succeeded - {"requestCode", "verifyCode", "register"}) == 14, " ".join(sorted(succeeded))
+    assert len({operation for operation, _ in outcome.answers}) == 18
+    assert len(succeeded - {"requestCode", "verifyCode", "register"}) == 15, " ".join(sorted(succeeded))
 
 
 def test_stateful_runs_through_the_links_conform_to_the_document(world: World) -> None:

@@ -165,7 +165,6 @@ def test_an_unknown_section_is_refused_without_naming_our_product(graph: Graph) 
     assert "fallback_language" in error["message"]
 
 
-@pytest.mark.xfail(strict=True, reason="needs storage columns for calling settings (issue 14)")
 def test_call_settings_round_trip(graph: Graph) -> None:
     number_id = graph.onboard()
     graph.post(f"/{number_id}/settings", META_EXAMPLE)
@@ -174,7 +173,6 @@ def test_call_settings_round_trip(graph: Graph) -> None:
     assert calling["callback_permission_status"] == "ENABLED"
 
 
-@pytest.mark.xfail(strict=True, reason="needs a sip_servers column (issue 14)")
 def test_sip_servers_are_listed_with_hostname_and_port(graph: Graph) -> None:
     number_id = graph.onboard()
     graph.post(f"/{number_id}/settings", META_EXAMPLE)
@@ -183,14 +181,12 @@ def test_sip_servers_are_listed_with_hostname_and_port(graph: Graph) -> None:
     assert server["app_id"].isdigit()
 
 
-@pytest.mark.xfail(strict=True, reason="needs a user_identity_change column (issue 14)")
 def test_user_identity_change_round_trips(graph: Graph) -> None:
     number_id = graph.onboard()
     graph.post(f"/{number_id}/settings", {"user_identity_change": {"enable_identity_key_check": True}})
     assert _settings(graph, number_id)["user_identity_change"] == {"enable_identity_key_check": True}
 
 
-@pytest.mark.xfail(strict=True, reason="needs register to keep data_localization_region (issue 14)")
 def test_storage_configuration_follows_register_with_a_region(graph: Graph) -> None:
     number_id = graph.create()
     graph.verify(number_id, "+919876543210")
