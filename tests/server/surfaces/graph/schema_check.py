@@ -101,6 +101,13 @@ ALLOWLIST: tuple[Contradiction, ...] = (
     Contradiction("graph.get_settings", "calling/call_hours/status", _UPPER, validator="enum"),
     Contradiction(
         "graph.get_settings",
+        "storage_configuration/status",
+        "Meta's local-storage page and pywa have NO_STORAGE_ENABLED (with retention_minutes); the "
+        "file's enum has only default | in_country_storage_enabled",
+        validator="enum",
+    ),
+    Contradiction(
+        "graph.get_settings",
         "calling/srtp_key_exchange_protocol",
         "Meta's call-settings page and pywa: DTLS | SDES; the file: DTLS-SRTP | SDES-SRTP",
         validator="enum",
