@@ -290,6 +290,14 @@ def _hours(**changes: Any) -> dict[str, Any]:
             f"The parameter {HOLIDAYS}[0].end_time is required",
         ),
         (
+            _hours(holiday_schedule=[holiday(start="2400")]),
+            f"Param {HOLIDAYS}[0].start_time must be a time in 24-hour HHMM format",
+        ),
+        (
+            _hours(holiday_schedule=[holiday(end="10:00")]),
+            f"Param {HOLIDAYS}[0].end_time must be a time in 24-hour HHMM format",
+        ),
+        (
             _hours(holiday_schedule=[holiday(start="1000", end="1000")]),
             f"Param {HOLIDAYS}[0]: start_time must be before end_time",
         ),

@@ -58,6 +58,15 @@ def test_a_fresh_number_reads_the_defaults() -> None:
     }
 
 
+@pytest.mark.parametrize(
+    ("stored", "sip", "status"), [("ENABLED", False, "ENABLED"), ("DISABLED", True, "DISABLED")]
+)
+def test_a_stored_calling_status_wins_over_the_sip_state(stored: str, sip: bool, status: str) -> None:
+    n = number(sections={"calling": {"status": stored}})
+    n.sip_enabled = sip
+    assert render(n, APP)["calling"]["status"] == status
+
+
 def test_sip_on_reads_enabled_when_calling_status_was_never_set() -> None:
     n = number()
     n.sip_enabled = True

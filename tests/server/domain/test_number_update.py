@@ -127,6 +127,7 @@ ALL = "pin, new_display_name, search_visibility, webhook_configuration, whatsapp
             "search_visibility",
         ),
         ({"search_visibility": True}, "Param search_visibility must be a string", "search_visibility"),
+        ({"username": 5}, "Param username must be a string", "username"),
         (
             {"webhook_configuration": HOOK},
             "Param webhook_configuration must be an object",

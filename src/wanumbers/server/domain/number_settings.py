@@ -88,8 +88,8 @@ def _storage(number: PhoneNumber) -> dict[str, Any]:
 
 
 def _payload_encryption(number: PhoneNumber) -> dict[str, Any]:
-    stored = number.graph.sections.get("payload_encryption") or {}
-    return {"status": str(stored.get("status", "DISABLED")).lower()}
+    status = (number.graph.sections.get("payload_encryption") or {}).get("status")
+    return {"status": str(status).lower() if status else "disabled"}
 
 
 def render(number: PhoneNumber, app_id: int) -> dict[str, Any]:

@@ -3,6 +3,8 @@ and username, and what each refuses (changing nothing)."""
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from tests._sync import resolving_to, sync
@@ -196,3 +198,12 @@ async def _override(graph: Graph, number_id: str) -> tuple[str, str | None] | No
     async with graph.rt.uow() as uow:
         found = await uow.numbers.webhook_override(int(number_id))
     return None if found is None else (found.uri, found.verify_token)
+
+
+def test_the_pin_is_never_logged(graph: Graph, caplog: pytest.LogCaptureFixture) -> None:
+    number_id = graph.onboard()
+    with caplog.at_level(logging.DEBUG):
+        assert graph.post(f"/{number_id}", {"pin": "864209"}).json() == {"success": True}
+        graph.post(f"/{number_id}/register", {"messaging_product": "whatsapp", "pin": "864209"})
+    assert caplog.records  # SQL statements are logged at DEBUG: the check has something to look at
+    assert "864209" not in caplog.text
