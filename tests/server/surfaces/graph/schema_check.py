@@ -127,6 +127,12 @@ ALLOWLIST: tuple[Contradiction, ...] = (
     ),
     Contradiction(
         "graph.get_waba",
+        "",
+        "Graph returns only the fields asked for (`fields=`) and id; the file marks name required",
+        validator="required",
+    ),
+    Contradiction(
+        "graph.get_waba",
         "subscribed_apps",
         "an edge asked for as a field comes as {data: [...]}, as Graph expands edges and pywa reads it "
         "(subscribed_apps['data']); the file says a bare array",

@@ -32,3 +32,8 @@ def test_unknown_and_foreign_wabas_are_indistinguishable(graph: Graph, rival: Gr
     assert foreign["message"].replace(str(rival.tenant.waba_id), "X") == unknown["message"].replace(
         "999999", "X"
     )
+
+
+def test_graph_sub_selection_narrows_a_field(graph: Graph) -> None:
+    body = graph.get(f"/{graph.tenant.waba_id}", fields="health_status{can_send_message},country").json()
+    assert body == {"health_status": {"can_send_message": "AVAILABLE"}, "id": str(graph.tenant.waba_id)}

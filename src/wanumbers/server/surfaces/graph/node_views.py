@@ -58,7 +58,7 @@ async def get_node(request: Request, g: GraphCall) -> Response:
         request.scope[OPERATION_KEY] = "get_waba"
         known = tuple(waba_node.FIELDS)
         specs = fields.parse(text(g.params, "fields"), waba_node.DEFAULT, known, waba_node.NODE_TYPE)
-        return JSONResponse(waba_node.project(g.waba, g.account, [spec.name for spec in specs]))
+        return JSONResponse(fields.render_waba(g.waba, g.account, specs))
     specs = fields.parse(text(g.params, "fields"), NODE_DEFAULT)
     number = await g.rt.upstream.refresh(g.number)  # the emulator's store is Meta's view already
     return JSONResponse(fields.render_node(number, g.waba, g.account, specs))
