@@ -100,6 +100,12 @@ def _registered_number(rt: Runtime, sid: str, waba_id: int) -> tuple[int, str]:
     return number.id, phone.e164
 
 
+# POST /{phone_number_id} is a POST whose id a link provides, so Schemathesis takes it for the one
+# reliable entry point of the stateful phase and drops the creating operations (its other roots); it
+# is fuzzed in the other phases and left out of this one.
+_NOT_STATEFUL = [{"include-operation-id": "updatePhoneNumber", "enabled": False}]
+
+
 def _config(w: World, *, pin_number: bool) -> schemathesis.Config:
     parameters: dict[str, Any] = {
         "path.sid": w.sid,
@@ -129,7 +135,8 @@ def _config(w: World, *, pin_number: bool) -> schemathesis.Config:
             # the real Graph does, docs/graph.md), not the generic 405 this check expects; Kaleyra's
             # paths keep it.
             "operations": [
-                {"include-path-regex": "^/v23\\.0/", "checks": {"unsupported_method": {"enabled": False}}}
+                {"include-path-regex": "^/v23\\.0/", "checks": {"unsupported_method": {"enabled": False}}},
+                *([] if pin_number else _NOT_STATEFUL),
             ],
         }
     )
@@ -281,7 +288,7 @@ def test_every_operation_conforms_to_the_document(world: World) -> None:
     # pinned number refuses by state (it is verified, and its PIN is never guessed), and the app's
     # webhook operations, which need an app token (or its secret) no generator can guess.
     succeeded = {operation for operation, status in outcome.answers if status == 200}
-    assert len({operation for operation, _ in outcome.answers}) == 23
+    assert len({operation for operation, _ in outcome.answers}) == 24
     by_state = {
         "requestCode",
         "verifyCode",
@@ -290,7 +297,7 @@ def test_every_operation_conforms_to_the_document(world: World) -> None:
         "subscribeApp",
         "listAppSubscriptions",
     }
-    assert len(succeeded - by_state) == 17, " ".join(sorted(succeeded))
+    assert len(succeeded - by_state) == 18, " ".join(sorted(succeeded))
 
 
 def test_stateful_runs_through_the_links_conform_to_the_document(world: World) -> None:

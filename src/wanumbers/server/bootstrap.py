@@ -47,6 +47,7 @@ def build_runtime(settings: Settings, store: Store | None = None) -> Runtime:
         upstream = GraphUpstream(settings, store, clock=clock)
     else:
         upstream = Emulator(store, clock, ids, keys.current, keys.previous, settings.claim_cap, events)
+    private_receivers = settings.allow_private_urls or settings.upstream == "emulator"
     return Runtime(
         store=store,
         upstream=upstream,
@@ -55,8 +56,7 @@ def build_runtime(settings: Settings, store: Store | None = None) -> Runtime:
         ids=ids,
         clock=clock,
         allow_private_urls=settings.allow_private_urls,
+        private_receivers=private_receivers,
         events=events,
-        worker=DeliveryWorker(
-            store, clock, allow_private=settings.allow_private_urls or settings.upstream == "emulator"
-        ),
+        worker=DeliveryWorker(store, clock, allow_private=private_receivers),
     )

@@ -21,7 +21,15 @@ from wanumbers.server.domain.lifecycle import (
     Throughput,
 )
 from wanumbers.server.domain.node import FIELDS, KALEYRA_DETAILS, LIST_DEFAULT, NODE_DEFAULT, project
-from wanumbers.server.domain.records import Account, Automation, Command, PhoneNumber, Routing, Waba
+from wanumbers.server.domain.records import (
+    Account,
+    Automation,
+    Command,
+    GraphSettings,
+    PhoneNumber,
+    Routing,
+    Waba,
+)
 
 SEED_DETAILS = Path(__file__).parents[2] / "fixtures" / "kaleyra" / "details.json"
 S = NumberState
@@ -302,3 +310,43 @@ def test_seed_details_sample_is_reproduced_from_a_record() -> None:
         quality=Quality.GREEN,
     )
     assert json.dumps(project(n, WABA, ACCOUNT, KALEYRA_DETAILS)) == json.dumps(sample)
+
+
+@pytest.mark.parametrize("status", list(NameStatus))
+def test_new_name_status_is_the_rename_requests(status: NameStatus) -> None:
+    assert field("new_name_status", graph=GraphSettings(new_name_status=status)) == status.value
+
+
+@pytest.mark.parametrize(
+    ("state", "stored", "shown"),
+    [
+        (S.CONNECTED, None, "VISIBLE"),
+        (S.VERIFIED, None, "HIDDEN"),
+        (S.CONNECTED, "HIDDEN", "HIDDEN"),
+        (S.VERIFIED, "VISIBLE", "VISIBLE"),
+    ],
+)
+def test_search_visibility_set_by_the_owner_wins(state: NumberState, stored: str | None, shown: str) -> None:
+    graph = GraphSettings(search_visibility=stored)
+    assert field("search_visibility", state=state, graph=graph) == shown
+
+
+@pytest.mark.parametrize(
+    ("override", "incoming", "shown"),
+    [
+        (None, None, ""),
+        (None, "https://v1.example/in", "https://v1.example/in"),
+        ("https://hooks.example/o", "https://v1.example/in", "https://hooks.example/o"),
+        ("https://hooks.example/o", None, "https://hooks.example/o"),
+    ],
+)
+def test_webhook_configuration_shows_the_override_first(
+    override: str | None, incoming: str | None, shown: str
+) -> None:
+    graph = GraphSettings(webhook_override_uri=override, webhook_verify_token="secret")
+    value = field("webhook_configuration", graph=graph, routing=Routing(incoming_url=incoming))
+    assert value == {"override_callback_uri": shown}
+
+
+def test_username_is_the_stored_one() -> None:
+    assert field("username", graph=GraphSettings(username="acme.foods")) == "acme.foods"

@@ -12,8 +12,10 @@ from tests._sync import sync
 from tests.conftest import Tenant
 from tests.server.events.receiver import ScriptedReceiver
 from tests.server.events.test_delivery_e2e import connected
+from wanumbers.server.bootstrap import build_runtime
 from wanumbers.server.services import admin, apps, events, sim
 from wanumbers.server.services.runtime import Runtime
+from wanumbers.server.settings import Settings
 
 VERIFY = "token-42"
 
@@ -201,6 +203,42 @@ def test_the_waba_override_wins_over_the_app_callback(
         override.stop()
 
 
+def test_the_numbers_own_override_wins_over_the_wabas_and_the_apps(
+    app_client: TestClient, runtime: Runtime, tenant: Tenant, hook: ScriptedReceiver
+) -> None:
+    waba_override, number_override = ScriptedReceiver().start(), ScriptedReceiver().start()
+    try:
+        app_id, token = app_token(runtime, tenant)
+        subscribe_app(app_client, app_id, token, hook.url)
+        user = {"Authorization": f"Bearer {sync(admin.create_access_token(runtime, tenant.sid))}"}
+        params = {"override_callback_uri": waba_override.url, "verify_token": VERIFY}
+        assert app_client.post(f"/{tenant.waba_id}/subscribed_apps", params=params, headers=user).json() == {
+            "success": True
+        }
+        number = connected(runtime, tenant)
+        configuration = {"override_callback_uri": number_override.url, "verify_token": VERIFY}
+        answer = app_client.post(
+            f"/v23.0/{number.id}", json={"webhook_configuration": configuration}, headers=user
+        )
+        assert answer.json() == {"success": True}
+
+        sync(sim.enforce(runtime, "+919876543210", "ban"))
+        sync(runtime.deliver_due())
+        assert len(number_override.posts()) == 1
+        assert waba_override.posts() == [] and hook.posts() == []
+
+        removed = {"override_callback_uri": "", "verify_token": VERIFY}
+        assert app_client.post(
+            f"/v23.0/{number.id}", json={"webhook_configuration": removed}, headers=user
+        ).json()
+        sync(sim.enforce(runtime, "+919876543210", "restore"))
+        sync(runtime.deliver_due())
+        assert len(waba_override.posts()) == 1 and len(number_override.posts()) == 1
+    finally:
+        waba_override.stop()
+        number_override.stop()
+
+
 def test_only_subscribed_fields_are_delivered(
     app_client: TestClient, runtime: Runtime, tenant: Tenant, hook: ScriptedReceiver
 ) -> None:
@@ -214,6 +252,18 @@ def test_only_subscribed_fields_are_delivered(
     assert [d.change.field for d in sync(events.deliveries(runtime))] == ["account_update"]
 
 
+@pytest.mark.parametrize(
+    ("upstream", "allow_private_urls", "private"),
+    [("emulator", False, True), ("graph", False, False), ("graph", True, True), ("emulator", True, True)],
+)
+def test_receivers_may_be_private_with_the_emulator_or_when_allowed(
+    upstream: str, allow_private_urls: bool, private: bool
+) -> None:
+    settings = Settings(upstream=upstream, graph_base_url="http://127.0.0.1:9", graph_token="live-token",
+                        allow_private_urls=allow_private_urls)  # type: ignore[arg-type]  # fmt: skip
+    assert build_runtime(settings).private_receivers is private
+
+
 def test_a_loopback_callback_is_refused_in_live_mode_unless_allowed(
     app_client: TestClient,
     runtime: Runtime,
@@ -221,11 +271,11 @@ def test_a_loopback_callback_is_refused_in_live_mode_unless_allowed(
     hook: ScriptedReceiver,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(runtime.upstream, "name", "graph")  # what the SSRF rule reads of live mode
+    monkeypatch.setattr(runtime, "private_receivers", False)  # live mode (bootstrap.py decides it)
     app_id, token = app_token(runtime, tenant)
     error = subscribe_app(app_client, app_id, token, hook.url).json()["error"]  # type: ignore[attr-defined]
     assert error["code"] == 100
     assert "callback_url" in error["message"]
     assert hook.requests == []  # refused before any call out
-    monkeypatch.setattr(runtime, "allow_private_urls", True)  # WANUMBERS_ALLOW_PRIVATE_URLS=1
+    monkeypatch.setattr(runtime, "private_receivers", True)  # live mode with WANUMBERS_ALLOW_PRIVATE_URLS=1
     assert subscribe_app(app_client, app_id, token, hook.url).json() == {"success": True}  # type: ignore[attr-defined]

@@ -3,8 +3,8 @@ and SIP pages describe it.
 
 Meta's pages (and pywa, which sends what they say) write the enums in upper case (``"ENABLED"``,
 ``"DEFAULT"``); Meta's OpenAPI file writes ``"enabled"``. Both are taken: enum values are matched
-without regard to case. What the store keeps today is the SIP state (on/off, a server configured or
-not); the other fields are checked and then dropped until the store has columns for them (issue 14).
+without regard to case, and kept in upper case. ``parse_calling`` returns every field normalised, as
+``domain/number_settings.py`` stores and renders it.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ _HOSTNAME = re.compile(r"(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])
 class SipServer:
     hostname: str
     port: int = DEFAULT_SIP_PORT
+    request_uri_user_params: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +47,10 @@ class CallingChange:
     status: str | None = None
     call_icon_visibility: str | None = None
     callback_permission_status: str | None = None
+    call_hours: Mapping[str, Any] | None = None  # normalised: enums in upper case
+    call_icons: Mapping[str, Any] | None = None
+    srtp_key_exchange_protocol: str | None = None
+    audio: Mapping[str, Any] | None = None
 
 
 def _invalid(detail: str) -> DomainError:
@@ -89,9 +94,10 @@ def _time(value: Any, name: str) -> str:
     return value
 
 
-def _weekly_hours(raw: Any) -> None:
+def _weekly_hours(raw: Any) -> list[dict[str, str]]:
     name = "calling.call_hours.weekly_operating_hours"
     slots: dict[str, list[tuple[str, str]]] = {}
+    kept: list[dict[str, str]] = []
     for index, item in enumerate(_list(raw, name)):
         slot = _object(item, f"{name}[{index}]")
         day = enum(_required(slot, "day_of_week", f"{name}[{index}]"), DAYS, f"{name}[{index}].day_of_week")
@@ -100,12 +106,14 @@ def _weekly_hours(raw: Any) -> None:
         if opens >= closes:
             raise _invalid(f"Param {name}[{index}]: open_time must be before close_time")
         slots.setdefault(day, []).append((opens, closes))
+        kept.append({"day_of_week": day, "open_time": opens, "close_time": closes})
     for day, day_slots in slots.items():
         if len(day_slots) > MAX_SLOTS_PER_DAY:
             raise _invalid(f"Param {name}: at most {MAX_SLOTS_PER_DAY} entries per day ({day})")
         ordered = sorted(day_slots)
         if any(later[0] < earlier[1] for earlier, later in pairwise(ordered)):
             raise _invalid(f"Param {name}: entries of {day} overlap")
+    return kept
 
 
 def _on_calendar(text: str) -> bool:
@@ -117,9 +125,10 @@ def _on_calendar(text: str) -> bool:
     return True
 
 
-def _holidays(raw: Any) -> None:
+def _holidays(raw: Any) -> list[dict[str, str]]:
     name = "calling.call_hours.holiday_schedule"
     holidays = _list(raw, name)
+    kept: list[dict[str, str]] = []
     if len(holidays) > MAX_HOLIDAYS:
         raise _invalid(f"Param {name}: at most {MAX_HOLIDAYS} entries")
     for index, item in enumerate(holidays):
@@ -131,32 +140,43 @@ def _holidays(raw: Any) -> None:
         end = _time(_required(holiday, "end_time", f"{name}[{index}]"), f"{name}[{index}].end_time")
         if start >= end:
             raise _invalid(f"Param {name}[{index}]: start_time must be before end_time")
+        kept.append({"date": date, "start_time": start, "end_time": end})
+    return kept
 
 
-def check_call_hours(raw: Any) -> None:
+def check_call_hours(raw: Any) -> dict[str, Any]:
+    """The section as it is kept and read back: enums in upper case, unknown keys dropped."""
     hours = _object(raw, "calling.call_hours")
+    kept: dict[str, Any] = {}
     status = enum(_required(hours, "status", "calling.call_hours"), STATUSES, "calling.call_hours.status")
     timezone = hours.get("timezone_id")
     if timezone is not None and (not isinstance(timezone, str) or not timezone.strip()):
         raise _invalid("Param calling.call_hours.timezone_id must be a timezone id")
+    kept["status"] = status
+    if timezone is not None:
+        kept["timezone_id"] = timezone
     if status == "ENABLED":
         _required(hours, "timezone_id", "calling.call_hours")
-        _weekly_hours(_required(hours, "weekly_operating_hours", "calling.call_hours"))
+        kept["weekly_operating_hours"] = _weekly_hours(
+            _required(hours, "weekly_operating_hours", "calling.call_hours")
+        )
     elif hours.get("weekly_operating_hours") is not None:
-        _weekly_hours(hours["weekly_operating_hours"])
+        kept["weekly_operating_hours"] = _weekly_hours(hours["weekly_operating_hours"])
     if hours.get("holiday_schedule") is not None:
-        _holidays(hours["holiday_schedule"])
+        kept["holiday_schedule"] = _holidays(hours["holiday_schedule"])
+    return kept
 
 
-def _call_icons(raw: Any) -> None:
+def _call_icons(raw: Any) -> dict[str, Any]:
     icons = _object(raw, "calling.call_icons")
     countries = icons.get("restrict_to_user_countries")
     if countries is None:
-        return
+        return {}
     name = "calling.call_icons.restrict_to_user_countries"
     for country in _list(countries, name):
         if not isinstance(country, str) or not _COUNTRY.fullmatch(country):
             raise _invalid(f"Param {name} must list ISO 3166 alpha-2 country codes")
+    return {"restrict_to_user_countries": list(countries)}
 
 
 def _sip_server(raw: Any, index: int) -> SipServer:
@@ -176,7 +196,7 @@ def _sip_server(raw: Any, index: int) -> SipServer:
         or not all(isinstance(key, str) and isinstance(value, str) for key, value in params.items())
     ):
         raise _invalid(f"Param {name}.request_uri_user_params must be an object of strings")
-    return SipServer(hostname, port)
+    return SipServer(hostname, port, None if params is None else dict(params))
 
 
 def _sip(raw: Any) -> tuple[bool | None, tuple[SipServer, ...] | None]:
@@ -197,13 +217,10 @@ def parse_calling(raw: Any) -> CallingChange:
     """A ``calling`` section, validated whole; raises ``DomainError`` (``INVALID_PARAMETER``)."""
     calling = _object(raw, "calling")
     status = _optional_enum(calling, "status", STATUSES, "calling")
-    if calling.get("call_hours") is not None:
-        check_call_hours(calling["call_hours"])
-    if calling.get("call_icons") is not None:
-        _call_icons(calling["call_icons"])
-    _optional_enum(calling, "srtp_key_exchange_protocol", SRTP_PROTOCOLS, "calling")
-    if calling.get("audio") is not None:
-        _object(calling["audio"], "calling.audio")
+    hours = None if calling.get("call_hours") is None else check_call_hours(calling["call_hours"])
+    icons = None if calling.get("call_icons") is None else _call_icons(calling["call_icons"])
+    srtp = _optional_enum(calling, "srtp_key_exchange_protocol", SRTP_PROTOCOLS, "calling")
+    audio = None if calling.get("audio") is None else dict(_object(calling["audio"], "calling.audio"))
     sip_enabled, servers = _sip(calling.get("sip"))
     if status == "DISABLED":  # turning calling off turns SIP off with it
         sip_enabled = False
@@ -213,4 +230,8 @@ def parse_calling(raw: Any) -> CallingChange:
         status=status,
         call_icon_visibility=_optional_enum(calling, "call_icon_visibility", ICON_VISIBILITY, "calling"),
         callback_permission_status=_optional_enum(calling, "callback_permission_status", STATUSES, "calling"),
+        call_hours=hours,
+        call_icons=icons,
+        srtp_key_exchange_protocol=srtp,
+        audio=audio,
     )

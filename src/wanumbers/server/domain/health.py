@@ -108,10 +108,8 @@ def _phone_entity(number: PhoneNumber) -> dict[str, Any]:
     )
 
 
-def derive_health(number: PhoneNumber, waba: Waba, account: Account) -> dict[str, Any]:
-    app_sip = AVAILABLE if number.sip_server_configured else BLOCKED
-    entities = [
-        _phone_entity(number),
+def _waba_entities(waba: Waba, account: Account) -> list[dict[str, Any]]:
+    return [
         _entity(
             "WABA",
             waba.id,
@@ -124,6 +122,24 @@ def derive_health(number: PhoneNumber, waba: Waba, account: Account) -> dict[str
             BLOCKED if account.business_restricted else AVAILABLE,
             errors=[BUSINESS_BLOCKED] if account.business_restricted else [],
         ),
+    ]
+
+
+def _overall(entities: list[dict[str, Any]]) -> dict[str, Any]:
+    overall = max((entity["can_send_message"] for entity in entities), key=_SEVERITY.__getitem__)
+    return {"can_send_message": overall, "entities": entities}
+
+
+def derive_waba_health(waba: Waba, account: Account) -> dict[str, Any]:
+    """The WABA node's ``health_status``: the WABA and its business."""
+    return _overall(_waba_entities(waba, account))
+
+
+def derive_health(number: PhoneNumber, waba: Waba, account: Account) -> dict[str, Any]:
+    app_sip = AVAILABLE if number.sip_server_configured else BLOCKED
+    entities = [
+        _phone_entity(number),
+        *_waba_entities(waba, account),
         _entity(
             "APP",
             account.app_id,
@@ -132,5 +148,4 @@ def derive_health(number: PhoneNumber, waba: Waba, account: Account) -> dict[str
             errors=[] if number.sip_server_configured else [SIP_SERVER_MISSING],
         ),
     ]
-    overall = max((entity["can_send_message"] for entity in entities), key=_SEVERITY.__getitem__)
-    return {"can_send_message": overall, "entities": entities}
+    return _overall(entities)

@@ -76,6 +76,17 @@ def _automation(number: PhoneNumber) -> dict[str, Any]:
     }
 
 
+def _visibility(number: PhoneNumber) -> str:
+    """Until the owner sets it (``POST /{id}`` ``search_visibility``), a registered number is found."""
+    return "VISIBLE" if is_registered(number.state) else "HIDDEN"
+
+
+def _webhook(number: PhoneNumber) -> dict[str, str]:
+    """The number's override (``POST /{id}`` ``webhook_configuration``), else a v1 number's
+    ``incoming_url``; the verify token is never read back."""
+    return {"override_callback_uri": number.graph.webhook_override_uri or number.routing.incoming_url or ""}
+
+
 Renderer = Callable[[PhoneNumber, Waba, Account], Any]
 
 FIELDS: dict[str, Renderer] = {
@@ -101,19 +112,18 @@ FIELDS: dict[str, Renderer] = {
     "last_onboarded_time": lambda n, w, a: _meta_time(n),
     "country_code": lambda n, w, a: n.country_code,
     "country_dial_code": lambda n, w, a: n.dial_code,
-    "new_name_status": lambda n, w, a: NameStatus.NONE.value,
+    "new_name_status": lambda n, w, a: n.graph.new_name_status.value,
     "certificate": lambda n, w, a: _certificate(n),
     "new_certificate": lambda n, w, a: None,
     "is_preverified_number": lambda n, w, a: False,
     "is_on_biz_app": lambda n, w, a: False,
-    "search_visibility": lambda n, w, a: "VISIBLE" if is_registered(n.state) else "HIDDEN",
+    "search_visibility": lambda n, w, a: n.graph.search_visibility or _visibility(n),
     "eligibility_for_api_business_global_search": lambda n, w, a: (
         "ELIGIBLE" if is_registered(n.state) else "NON_ELIGIBLE_UNDEFINED_COUNTRY"
     ),
     "unified_cert_status": lambda n, w, a: _UNIFIED_CERT[n.name_status],
-    # Meta reports an override only when one is set; the emulator keeps no per-number override.
-    "webhook_configuration": lambda n, w, a: {"override_callback_uri": n.routing.incoming_url or ""},
-    "username": lambda n, w, a: None,
+    "webhook_configuration": lambda n, w, a: _webhook(n),
+    "username": lambda n, w, a: n.graph.username,
     "conversational_automation": lambda n, w, a: _automation(n),
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from wanumbers.server.domain.lifecycle import (
     AccountMode,
@@ -66,6 +67,25 @@ class Automation:
 
 
 @dataclass(slots=True)
+class GraphSettings:
+    """What Graph's ``POST /{id}`` and ``POST /{id}/settings`` keep beyond the lifecycle.
+
+    ``sections`` holds the stored settings sections (``calling``, ``sip_servers``,
+    ``user_identity_change``, ``payload_encryption``, ``storage_configuration``) as Graph renders
+    them; ``webhook_verify_token`` is kept as given: Meta sends it back on the override's
+    verification request, so it cannot be a one-way digest."""
+
+    new_verified_name: str | None = None
+    new_name_status: NameStatus = NameStatus.NONE
+    search_visibility: str | None = None  # None: derived from the lifecycle
+    webhook_override_uri: str | None = None
+    webhook_verify_token: str | None = None
+    username: str | None = None
+    data_localization_region: str | None = None
+    sections: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
 class PhoneNumber:
     id: int
     waba_id: int
@@ -87,6 +107,7 @@ class PhoneNumber:
     profile: BusinessProfile = field(default_factory=BusinessProfile)
     routing: Routing = field(default_factory=Routing)
     automation: Automation = field(default_factory=Automation)
+    graph: GraphSettings = field(default_factory=GraphSettings)
     created_at: datetime | None = None
     last_onboarded_at: datetime | None = None
     display: str = ""  # international format, fixed at creation (formatting is costly)

@@ -144,13 +144,8 @@ async def _callback(rt: Runtime, value: object, field: str) -> str:
     if not isinstance(value, str) or not value:
         raise DomainError(Reason.INVALID_PARAMETER, f"{field} is required", field=field)
     urls.parse_target(value, field)
-    await url_checks.check_callable(value, field, allow_private=private_allowed(rt))
+    await url_checks.check_callable(value, field, allow_private=rt.private_receivers)
     return value
-
-
-def private_allowed(rt: Runtime) -> bool:
-    """Loopback and private callbacks: the normal case with the emulator, opt-in in live mode."""
-    return rt.allow_private_urls or rt.upstream.name == "emulator"
 
 
 def _verify_token(value: object) -> str:
@@ -163,7 +158,7 @@ async def verify_callback(rt: Runtime, url: str, verify_token: str) -> None:
     """Meta's handshake: ``GET url?hub.mode=subscribe&hub.challenge=N&hub.verify_token=T``; the
     callback must answer 200 with the challenge alone. No redirect is followed; the call goes to the
     address the SSRF check vetted, with the URL's own Host and TLS name (no second resolution)."""
-    vetted = await url_checks.check_callable(url, "callback_url", allow_private=private_allowed(rt))
+    vetted = await url_checks.check_callable(url, "callback_url", allow_private=rt.private_receivers)
     challenge = str(secrets.randbelow(10**9) + 10**9)
     params = {"hub.mode": "subscribe", "hub.challenge": challenge, "hub.verify_token": verify_token}
     pinned = {"headers": {"Host": vetted.host_header}, "extensions": vetted.extensions}

@@ -7,8 +7,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from wanumbers.server.domain import automation, business_profile
+from wanumbers.server.domain import automation, business_profile, number_settings
 from wanumbers.server.domain.automation import AutomationChange
+from wanumbers.server.domain.calling import CallingChange
 from wanumbers.server.domain.records import Account, BusinessProfile, PhoneNumber
 from wanumbers.server.services.numbers import owned_number
 from wanumbers.server.services.runtime import Runtime
@@ -38,14 +39,6 @@ async def update_profile(rt: Runtime, account: Account, number_id: int, given: M
 
 
 @dataclass(frozen=True, slots=True)
-class SipChange:
-    """``None`` leaves a flag as it is."""
-
-    enabled: bool | None = None
-    server_configured: bool | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class SipState:
     number: PhoneNumber
     app_id: int
@@ -57,12 +50,24 @@ async def get_sip(rt: Runtime, account: Account, number_id: int) -> SipState:
     return SipState(number, account.app_id)
 
 
-async def update_sip(rt: Runtime, account: Account, number_id: int, change: SipChange) -> None:
+async def update_settings(
+    rt: Runtime,
+    account: Account,
+    number_id: int,
+    calling: CallingChange | None,
+    sections: Mapping[str, Mapping[str, Any]],
+) -> None:
+    """``POST /{id}/settings``, checked whole: the SIP flags (health reads them) and every section, in
+    one transaction."""
     async with rt.uow(write=True) as uow:
         number, _ = await owned_number(uow, account, number_id=number_id, for_update=True)
-        if change.enabled is not None:
-            number.sip_enabled = change.enabled
-        if change.server_configured is not None:
-            number.sip_server_configured = change.server_configured
+        if calling is not None:
+            if calling.sip_enabled is not None:
+                number.sip_enabled = calling.sip_enabled
+            if calling.sip_servers is not None:
+                number.sip_server_configured = bool(calling.sip_servers)
+            number_settings.store_calling(number.graph.sections, calling)
+        for name, section in sections.items():
+            number_settings.store_section(number.graph.sections, name, section)
         await uow.numbers.save(number)
         await uow.commit()

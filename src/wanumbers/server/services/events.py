@@ -90,11 +90,13 @@ class EventSink:
 # --- Meta's webhooks -----------------------------------------------------------------------------
 
 
-async def number_override_hook(uow: UnitOfWork, number_id: int | None) -> str | None:
-    """NUMBER-LEVEL OVERRIDE HOOK: the callback set by ``POST /{phone-number-id}`` with
-    ``webhook_configuration`` (issue 14, not on main yet). Returns ``None`` until it lands; it then wins
-    over the WABA's ``override_callback_uri`` and the app's ``callback_url``."""
-    return None
+async def number_override(uow: UnitOfWork, number_id: int | None) -> str | None:
+    """The callback set by ``POST /{phone-number-id}`` with ``webhook_configuration``: it wins over the
+    WABA's ``override_callback_uri`` and the app's ``callback_url``."""
+    if number_id is None:
+        return None
+    override = await uow.numbers.webhook_override(number_id)
+    return (override.uri or None) if override is not None else None
 
 
 class MetaWebhooks:
@@ -112,13 +114,13 @@ class MetaWebhooks:
     async def __call__(self, uow: UnitOfWork, change: PhoneNumberChange) -> list[OutboundRequest]:
         requests = []
         body = orjson.dumps(webhooks.envelope([change]))
-        number_override = await number_override_hook(uow, change.number_id)
+        number_override_uri = await number_override(uow, change.number_id)
         for receiver in await uow.subscriptions.receivers(change.waba_id, webhooks.OBJECT):
             if receiver.fields is None or receiver.callback_url is None:
                 continue  # the app has no callback for this object: Meta sends it nothing
             if not webhooks.wanted(receiver.fields, change.field):
                 continue
-            url = number_override or receiver.override_callback_uri or receiver.callback_url
+            url = number_override_uri or receiver.override_callback_uri or receiver.callback_url
             secret = app_secret(self._key, receiver.app_id, receiver.generation)
             headers = (
                 ("Content-Type", "application/json"),

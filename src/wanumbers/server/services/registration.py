@@ -27,8 +27,10 @@ async def verify_code(rt: Runtime, account: Account, number_id: int, code: str) 
     await rt.upstream.verify_code(await _owned(rt, account, number_id), code)
 
 
-async def register(rt: Runtime, account: Account, number_id: int, pin: str) -> None:
-    await rt.upstream.register(await _owned(rt, account, number_id), pin)
+async def register(
+    rt: Runtime, account: Account, number_id: int, pin: str, region: str | None = None
+) -> None:
+    await rt.upstream.register(await _owned(rt, account, number_id), pin, region)
 
 
 async def deregister(rt: Runtime, account: Account, number_id: int) -> None:

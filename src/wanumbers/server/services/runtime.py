@@ -25,6 +25,9 @@ class Runtime:
     ids: IdGenerator = field(default_factory=IdGenerator)
     clock: SystemClock = field(default_factory=SystemClock)
     allow_private_urls: bool = False  # WANUMBERS_ALLOW_PRIVATE_URLS: callback URLs may be private
+    # Webhook receivers (app callbacks, WABA and number overrides, callback profiles) may be private:
+    # the normal case with the emulator, opt-in (allow_private_urls) in live mode.
+    private_receivers: bool = False
     events: EventSink = field(default_factory=lambda: _sink())  # the outbox's producers (services/events.py)
     worker: DeliveryWorker | None = None  # sends the outbox's deliveries; started by the app's lifespan
 

@@ -10,7 +10,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from wanumbers.server.domain import lifecycle, webhooks
+from wanumbers.server.domain import lifecycle, number_update, webhooks
 from wanumbers.server.domain.control import (
     NAME_DECISIONS,
     THROUGHPUT_LEVELS,
@@ -66,7 +66,17 @@ async def show_number(rt: Runtime, ref: str) -> NumberView:
 async def review_name(rt: Runtime, ref: str, status: object) -> NumberView:
     """Meta's display-name review: ends in APPROVED (LIMITED goes away) or DECLINED."""
     decision = choice(NameStatus, status, "status", NAME_DECISIONS)
-    return await _steer(rt, ref, lambda number: setattr(number, "name_status", decision))
+
+    def decide(number: PhoneNumber) -> None:
+        if not number_update.pending_rename(number.graph):
+            number.name_status = decision
+            return
+        # A requested display name (Graph's new_display_name) is what is under review.
+        renamed = number_update.decide_rename(number.graph, decision)
+        if renamed is not None:
+            number.verified_name = renamed
+
+    return await _steer(rt, ref, decide)
 
 
 async def set_quality(rt: Runtime, ref: str, rating: object) -> NumberView:

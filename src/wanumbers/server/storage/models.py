@@ -120,6 +120,15 @@ class PhoneNumberRow(Base):
     commands: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(Timestamp)
     last_onboarded_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    # Graph's per-number settings (migration 0010)
+    new_name_status: Mapped[str] = mapped_column(String(32), server_default="NONE")
+    new_verified_name: Mapped[str | None] = mapped_column(String(75))
+    search_visibility: Mapped[str | None] = mapped_column(String(8))
+    webhook_override_uri: Mapped[str | None] = mapped_column(Text)
+    webhook_verify_token: Mapped[str | None] = mapped_column(String(255))
+    username: Mapped[str | None] = mapped_column(String(35))
+    data_localization_region: Mapped[str | None] = mapped_column(String(2))
+    graph_settings: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 class OtpCodeRow(Base):

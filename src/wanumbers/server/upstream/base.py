@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from wanumbers.server.domain.number_update import NodeUpdate
 from wanumbers.server.domain.phone import ParsedPhone
 from wanumbers.server.domain.records import PhoneNumber, Waba
 
@@ -37,11 +38,16 @@ class Upstream(Protocol):
     async def confirm(self, number: PhoneNumber, code: str) -> None:
         """Check ``code`` and register the number: it ends verified and CONNECTED."""
 
-    async def register(self, number: PhoneNumber, pin: str | None) -> None:
-        """Register a verified number on the Cloud API (status becomes CONNECTED)."""
+    async def register(self, number: PhoneNumber, pin: str | None, region: str | None = None) -> None:
+        """Register a verified number on the Cloud API (status becomes CONNECTED); ``region`` is
+        ``data_localization_region`` (local storage in that country)."""
 
     async def deregister(self, number: PhoneNumber) -> None:
         """Take a registered number off the Cloud API (status becomes DISCONNECTED)."""
+
+    async def update_node(self, number: PhoneNumber, update: NodeUpdate) -> None:
+        """``POST /{phone-number-id}``: PIN, display-name request, search visibility, webhook
+        override, username."""
 
     async def refresh(self, number: PhoneNumber) -> PhoneNumber:
         """The number as Meta sees it now (the emulator's store is already Meta's view)."""

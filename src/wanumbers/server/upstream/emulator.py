@@ -12,11 +12,12 @@ from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from wanumbers.server.domain import claims, lifecycle, otp, webhooks
+from wanumbers.server.domain import claims, lifecycle, number_update, otp, webhooks
 from wanumbers.server.domain.clock import SystemClock
 from wanumbers.server.domain.errors import DomainError, Reason
 from wanumbers.server.domain.identifiers import IdGenerator, digest_code
 from wanumbers.server.domain.lifecycle import Event, Quality
+from wanumbers.server.domain.number_update import NodeUpdate
 from wanumbers.server.domain.phone import ParsedPhone
 from wanumbers.server.domain.records import Delivery, OtpCode, PhoneNumber, Waba
 from wanumbers.server.storage.store import Store
@@ -180,16 +181,18 @@ class Emulator:
         subject = f"pin:{number.e164}"
         return any(hmac.compare_digest(stored, digest_code(pin, key, subject)) for key in self._check_keys)
 
-    async def register(self, number: PhoneNumber, pin: str | None) -> None:
+    async def register(self, number: PhoneNumber, pin: str | None, region: str | None = None) -> None:
         async with self._change() as uow:
-            await self._register(uow, await self._locked(uow, number), pin)
+            await self._register(uow, await self._locked(uow, number), pin, region)
 
-    async def _register(self, uow: UnitOfWork, number: PhoneNumber, pin: str | None) -> None:
+    async def _register(
+        self, uow: UnitOfWork, number: PhoneNumber, pin: str | None, region: str | None = None
+    ) -> None:
         now = self._clock.now()
         await self._check_weekly_limit(uow, number, "register", now)
         if not lifecycle.is_code_verified(number.state):
             raise DomainError(Reason.NOT_VERIFIED, "the phone number must be verified before registering")
-        pin_digest = digest_code(pin, self._otp_key, f"pin:{number.e164}") if pin else None
+        pin_digest = self._pin_digest(number, pin) if pin else None
         if pin and number.pin_digest and not self._pin_matches(number, pin):
             raise DomainError(Reason.PIN_MISMATCH, "Two-step verification PIN mismatch")
         # Meta accepts register on a number that is already registered (it re-applies the settings),
@@ -198,6 +201,8 @@ class Emulator:
         if not lifecycle.is_registered(number.state):
             number.state = lifecycle.transition(number.state, Event.REGISTER)
         number.pin_digest = pin_digest or number.pin_digest
+        if region:  # Meta keeps the region of the registration that asked for local storage
+            number.graph.data_localization_region = region
         if number.quality is Quality.NA:
             number.quality = Quality.GREEN
         number.last_onboarded_at = number.last_onboarded_at or now
@@ -233,6 +238,18 @@ class Emulator:
                 f"Rate limit hit: too many {kind} requests for this number",
                 retry_after=int(REGISTRATION_WINDOW.total_seconds()),
             )
+
+    def _pin_digest(self, number: PhoneNumber, pin: str) -> str:
+        """PINs are kept as an HMAC under the OTP key, bound to the number, like OTP digests."""
+        return digest_code(pin, self._otp_key, f"pin:{number.e164}")
+
+    async def update_node(self, number: PhoneNumber, update: NodeUpdate) -> None:
+        async with self._change() as uow:
+            current = await self._locked(uow, number)
+            if update.pin is not None:  # a PIN set or changed: register checks it from now on
+                current.pin_digest = self._pin_digest(current, update.pin)
+            number_update.apply(current.graph, update)
+            await uow.numbers.save(current)
 
     async def refresh(self, number: PhoneNumber) -> PhoneNumber:
         return number

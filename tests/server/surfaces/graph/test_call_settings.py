@@ -165,7 +165,6 @@ def test_an_unknown_section_is_refused_without_naming_our_product(graph: Graph) 
     assert "fallback_language" in error["message"]
 
 
-@pytest.mark.xfail(strict=True, reason="needs storage columns for calling settings (issue 14)")
 def test_call_settings_round_trip(graph: Graph) -> None:
     number_id = graph.onboard()
     graph.post(f"/{number_id}/settings", META_EXAMPLE)
@@ -174,7 +173,6 @@ def test_call_settings_round_trip(graph: Graph) -> None:
     assert calling["callback_permission_status"] == "ENABLED"
 
 
-@pytest.mark.xfail(strict=True, reason="needs a sip_servers column (issue 14)")
 def test_sip_servers_are_listed_with_hostname_and_port(graph: Graph) -> None:
     number_id = graph.onboard()
     graph.post(f"/{number_id}/settings", META_EXAMPLE)
@@ -183,14 +181,12 @@ def test_sip_servers_are_listed_with_hostname_and_port(graph: Graph) -> None:
     assert server["app_id"].isdigit()
 
 
-@pytest.mark.xfail(strict=True, reason="needs a user_identity_change column (issue 14)")
 def test_user_identity_change_round_trips(graph: Graph) -> None:
     number_id = graph.onboard()
     graph.post(f"/{number_id}/settings", {"user_identity_change": {"enable_identity_key_check": True}})
     assert _settings(graph, number_id)["user_identity_change"] == {"enable_identity_key_check": True}
 
 
-@pytest.mark.xfail(strict=True, reason="needs register to keep data_localization_region (issue 14)")
 def test_storage_configuration_follows_register_with_a_region(graph: Graph) -> None:
     number_id = graph.create()
     graph.verify(number_id, "+919876543210")
@@ -200,3 +196,69 @@ def test_storage_configuration_follows_register_with_a_region(graph: Graph) -> N
         "status": "in_country_storage_enabled",
         "data_localization_region": "IN",
     }
+
+
+def test_the_meta_example_reads_back_whole(graph: Graph) -> None:
+    number_id = graph.onboard()
+    graph.post(f"/{number_id}/settings", META_EXAMPLE)
+    calling = _settings(graph, number_id)["calling"]
+    sent = META_EXAMPLE["calling"]
+    for name in ("call_icon_visibility", "call_icons", "call_hours", "callback_permission_status", "audio"):
+        assert calling[name] == sent[name], name
+    assert calling["sip"]["servers"][0] == {**SERVER, "app_id": calling["sip"]["servers"][0]["app_id"]}
+
+
+def test_a_later_write_keeps_the_settings_it_leaves_out(graph: Graph) -> None:
+    number_id = graph.onboard()
+    graph.post(f"/{number_id}/settings", META_EXAMPLE)
+    body = {"calling": {"call_icon_visibility": "disable_all"}, "user_identity_change": {"enabled": False}}
+    assert graph.post(f"/{number_id}/settings", body).json() == {"success": True}
+    settings = _settings(graph, number_id)
+    assert settings["calling"]["call_icon_visibility"] == "DISABLE_ALL"
+    assert settings["calling"]["call_hours"]["timezone_id"] == "America/Manaus"
+    assert settings["calling"]["sip"]["servers"][0]["hostname"] == "sip.acme.example"
+    assert settings["user_identity_change"] == {"enable_identity_key_check": False}
+
+
+def test_an_empty_server_list_clears_the_servers(graph: Graph) -> None:
+    number_id = graph.onboard()
+    graph.post(f"/{number_id}/settings", META_EXAMPLE)
+    graph.post(f"/{number_id}/settings", {"calling": {"sip": {"servers": []}}})
+    assert _settings(graph, number_id)["calling"]["sip"]["servers"] == []
+
+
+def test_a_refused_section_stores_none_of_the_request(graph: Graph) -> None:
+    number_id = graph.onboard()
+    before = _settings(graph, number_id)
+    body = {"calling": {"call_icon_visibility": "DISABLE_ALL"}, "storage_configuration": {"status": "NOPE"}}
+    assert_graph_error(graph.post(f"/{number_id}/settings", body), 400, 100)
+    assert _settings(graph, number_id) == before
+
+
+@pytest.mark.parametrize(
+    ("section", "read"),
+    [
+        (
+            {"status": "IN_COUNTRY_STORAGE_ENABLED", "data_localization_region": "DE"},
+            {"status": "in_country_storage_enabled", "data_localization_region": "DE"},
+        ),
+        (
+            {"status": "no_storage_enabled", "retention_minutes": 60},
+            {"status": "no_storage_enabled", "retention_minutes": 60},
+        ),
+        ({"status": "DEFAULT"}, {"status": "default"}),
+    ],
+)
+def test_storage_configuration_is_kept(graph: Graph, section: dict[str, Any], read: dict[str, Any]) -> None:
+    number_id = graph.onboard()
+    assert graph.post(f"/{number_id}/settings", {"storage_configuration": section}).json() == {
+        "success": True
+    }
+    assert _settings(graph, number_id)["storage_configuration"] == read
+
+
+def test_payload_encryption_is_kept(graph: Graph) -> None:
+    number_id = graph.onboard()
+    body = {"payload_encryption": {"status": "ENABLED", "client_encryption_key": "bWVzc2FnZQ=="}}
+    assert graph.post(f"/{number_id}/settings", body).json() == {"success": True}
+    assert _settings(graph, number_id)["payload_encryption"] == {"status": "enabled"}

@@ -214,8 +214,12 @@ def test_non_numeric_id_is_100_33(graph: Graph) -> None:
     assert "'me'" in error["message"]
 
 
-def test_waba_id_is_not_a_phone_number_node(graph: Graph) -> None:
-    assert_graph_error(graph.get(f"/{graph.tenant.waba_id}"), 400, 100, 33)
+def test_a_waba_id_names_the_waba_node_not_a_phone_number(graph: Graph) -> None:
+    error = assert_graph_error(graph.get(f"/{graph.tenant.waba_id}", fields="display_phone_number"), 400, 100)
+    assert error["message"] == (
+        "(#100) Tried accessing nonexisting field (display_phone_number) "
+        "on node type (WhatsAppBusinessAccount)"
+    )
 
 
 def test_kaleyra_routes_still_answer(app_client: TestClient, graph: Graph) -> None:

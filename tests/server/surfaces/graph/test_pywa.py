@@ -6,8 +6,9 @@ setting for it; it does take the ``httpx.Client`` to use. We hand it one on the 
 transport and then point its base URL at the sandbox; every request, header and body is pywa's own.
 Every answer is also checked against Meta's OpenAPI schemas (``graph_schema_check``).
 
-Methods whose endpoints are not served yet are strict xfails naming what they need, so they flip
-to failures (and must lose the mark) when it lands.
+Methods whose endpoints are not served (the WABA's settings and subscribed_apps, issue 13's events
+work) are strict xfails naming what they need, so they flip to failures (and must lose the mark)
+when it lands.
 """
 
 from __future__ import annotations
@@ -31,15 +32,22 @@ from pywa.types.calls import (
     SIPSettings,
     SIPStatus,
 )
-from pywa.types.others import Pagination, UserIdentityChangeSettings
+from pywa.types.others import BusinessVerificationStatus, Pagination, UserIdentityChangeSettings
 
-from tests._sync import sync
+from tests._sync import resolving_to, sync
+from wanumbers.server.services import urls as url_service
 from wanumbers.testing import Sandbox, sandbox
 
 VERSION = "23.0"
 PHONE, CC = "9876543210", "91"
 E164 = f"+{CC}{PHONE}"
 PIN = "246810"
+
+
+@pytest.fixture(autouse=True)
+def _public_dns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Callback URLs are resolved for the SSRF rule; no DNS in tests (a loopback receiver is itself)."""
+    monkeypatch.setattr(url_service, "resolve", resolving_to("93.184.216.34", **{"127.0.0.1": ["127.0.0.1"]}))
 
 
 @pytest.fixture
@@ -243,7 +251,6 @@ def test_user_identity_change_is_accepted(wa: WhatsApp, sb: Sandbox) -> None:
     assert wa.update_business_phone_number_settings(user_identity_change=change, phone_id=phone_id)
 
 
-@pytest.mark.xfail(strict=True, reason="needs a sip_servers column: servers are listed without hostname")
 def test_settings_read_with_a_sip_server(wa: WhatsApp, sb: Sandbox) -> None:
     phone_id = onboard(wa, sb)
     sip = SIPSettings(status=SIPStatus.ENABLED, servers=[SIPServer(hostname="sip.acme.example", app_id=0)])
@@ -253,7 +260,6 @@ def test_settings_read_with_a_sip_server(wa: WhatsApp, sb: Sandbox) -> None:
     assert calling.sip.servers[0].hostname == "sip.acme.example"
 
 
-@pytest.mark.xfail(strict=True, reason="needs storage columns for the calling settings")
 def test_calling_settings_round_trip(wa: WhatsApp, sb: Sandbox) -> None:
     phone_id = onboard(wa, sb)
     calling = CallingSettings(
@@ -269,16 +275,16 @@ def test_calling_settings_round_trip(wa: WhatsApp, sb: Sandbox) -> None:
 # --- not served yet ----------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="needs POST /{phone-number-id} (new_display_name)")
-def test_update_display_name(wa: WhatsApp, sb: Sandbox) -> None:
+def test_update_display_name_goes_to_review_then_renames(wa: WhatsApp, sb: Sandbox) -> None:
     phone_id = onboard(wa, sb)
     assert wa.update_display_name("Acme Fresh", phone_id=phone_id)
-    assert wa.get_business_phone_number(phone_id=phone_id).new_name_status == "PENDING_REVIEW"
+    number = wa.get_business_phone_number(phone_id=phone_id)
+    assert number.new_name_status == "PENDING_REVIEW" and number.verified_name == "Acme Foods"
+    sb.sim.approve_name(phone_id)
+    renamed = wa.get_business_phone_number(phone_id=phone_id)
+    assert renamed.verified_name == "Acme Fresh" and renamed.new_name_status == "APPROVED"
 
 
-@pytest.mark.xfail(
-    strict=True, reason="needs POST /{phone-number-id} (webhook_configuration; pywa posts to /{id}/)"
-)
 def test_override_and_delete_the_phone_callback_url(wa: WhatsApp, sb: Sandbox) -> None:
     phone_id = onboard(wa, sb)
     assert wa.override_phone_callback_url("https://hooks.acme.example/wa", "verify-me", phone_id=phone_id)
@@ -286,14 +292,45 @@ def test_override_and_delete_the_phone_callback_url(wa: WhatsApp, sb: Sandbox) -
     assert configuration is not None
     assert configuration["override_callback_uri"] == "https://hooks.acme.example/wa"
     assert wa.delete_phone_callback_url(phone_id=phone_id)
+    cleared = wa.get_business_phone_number(phone_id=phone_id).webhook_configuration
+    assert cleared == {"override_callback_uri": ""}
 
 
-@pytest.mark.xfail(strict=True, reason="needs GET /{waba-id}")
+def test_a_callback_url_that_is_not_http_is_pywas_error(wa: WhatsApp, sb: Sandbox) -> None:
+    phone_id = onboard(wa, sb)
+    with pytest.raises(WhatsAppError) as error:
+        wa.override_phone_callback_url("ftp://hooks.acme.example/wa", "verify-me", phone_id=phone_id)
+    assert error.value.code == 100
+    assert "must be an http or https URL" in error.value.message
+
+
 def test_get_business_account(wa: WhatsApp, sb: Sandbox) -> None:
     account = wa.get_business_account()
-    assert account.id == sb.waba_id and account.name
-    assert account.timezone_id and account.currency
+    assert account.id == str(sb.waba_id) and account.name
+    assert account.timezone_id == "1" and account.currency == "USD"
     assert account.message_template_namespace
+    assert account.business_verification_status is BusinessVerificationStatus.VERIFIED
+    assert account.account_review_status == "APPROVED" and account.ownership_type == "SELF_OWNED"
+    assert account.owner_business_info is not None and account.subscribed_apps == ()
+    assert account.health_status is not None and account.health_status["can_send_message"] == "AVAILABLE"
+
+
+def test_another_accounts_waba_is_pywas_not_found(wa: WhatsApp, sb: Sandbox) -> None:
+    with pytest.raises(WhatsAppError) as error:
+        wa.get_business_account(waba_id="999999")
+    assert (error.value.code, error.value.subcode) == (100, 33)
+
+
+def test_set_two_step_pin_through_pywas_api(wa: WhatsApp, sb: Sandbox) -> None:
+    """pywa 4.5.0 has no client method for the PIN; its API layer posts the documented body."""
+    phone_id = onboard(wa, sb)
+    assert wa.api._request(method="POST", endpoint=f"/{phone_id}", json={"pin": "135790"}) == {
+        "success": True
+    }
+    with pytest.raises(WhatsAppError) as mismatch:
+        wa.register_phone_number(pin=PIN, phone_id=phone_id)
+    assert mismatch.value.code == 133005
+    assert wa.register_phone_number(pin="135790", phone_id=phone_id)
 
 
 @pytest.mark.xfail(strict=True, reason="needs POST /{waba-id}")

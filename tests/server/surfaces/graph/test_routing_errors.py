@@ -46,7 +46,6 @@ def test_a_version_graph_does_not_have_is_refused(graph: Graph) -> None:
     assert response.json()["error"]["code"] == 2500
 
 
-@pytest.mark.xfail(strict=True, reason="needs POST /{phone-number-id} (issue 14)")
 def test_options_lists_post_on_the_node(graph: Graph) -> None:
     number_id = graph.create()
     response = graph.client.options(f"/v23.0/{number_id}", headers=graph.headers)

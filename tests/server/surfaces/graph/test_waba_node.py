@@ -1,24 +1,16 @@
-"""GET /{waba-id}: the WhatsAppBusinessAccount node with ``fields`` (spec: notes/graph-fidelity-spec.md).
-Strict xfails until the endpoint is served; the
-not-found answer already holds."""
+"""GET /{waba-id}: the WhatsAppBusinessAccount node with ``fields``; unknown and foreign WABAs alike."""
 
 from __future__ import annotations
 
-import pytest
-
 from tests.server.surfaces.graph.conftest import Graph, assert_graph_error
 
-NEEDS_WABA_NODE = pytest.mark.xfail(strict=True, reason="needs GET /{waba-id}")
 
-
-@NEEDS_WABA_NODE
 def test_the_default_fields(graph: Graph) -> None:
     body = graph.get(f"/{graph.tenant.waba_id}").json()
     assert set(body) == {"id", "name", "timezone_id", "message_template_namespace"}
     assert body["id"] == str(graph.tenant.waba_id)
 
 
-@NEEDS_WABA_NODE
 def test_fields_are_rendered_in_request_order_with_id_last(graph: Graph) -> None:
     fields = "currency,account_review_status,business_verification_status,ownership_type,name"
     body = graph.get(f"/{graph.tenant.waba_id}", fields=fields).json()
@@ -27,7 +19,6 @@ def test_fields_are_rendered_in_request_order_with_id_last(graph: Graph) -> None
     assert len(body["currency"]) == 3
 
 
-@NEEDS_WABA_NODE
 def test_an_unknown_field_names_the_node_type(graph: Graph) -> None:
     error = assert_graph_error(graph.get(f"/{graph.tenant.waba_id}", fields="colour"), 400, 100)
     assert error["message"] == (
@@ -41,3 +32,8 @@ def test_unknown_and_foreign_wabas_are_indistinguishable(graph: Graph, rival: Gr
     assert foreign["message"].replace(str(rival.tenant.waba_id), "X") == unknown["message"].replace(
         "999999", "X"
     )
+
+
+def test_graph_sub_selection_narrows_a_field(graph: Graph) -> None:
+    body = graph.get(f"/{graph.tenant.waba_id}", fields="health_status{can_send_message},country").json()
+    assert body == {"health_status": {"can_send_message": "AVAILABLE"}, "id": str(graph.tenant.waba_id)}

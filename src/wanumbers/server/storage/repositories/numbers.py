@@ -14,10 +14,12 @@ from wanumbers.server.domain.lifecycle import (
     Throughput,
 )
 from wanumbers.server.domain.listing import Cursor, Filter, Sort
+from wanumbers.server.domain.number_update import WebhookOverride
 from wanumbers.server.domain.records import (
     Automation,
     BusinessProfile,
     Command,
+    GraphSettings,
     PhoneNumber,
     Routing,
     Waba,
@@ -35,7 +37,15 @@ _PROFILE = (
     "profile_picture_url",
 )
 _ROUTING = ("incoming_url", "callback_profile_id", "outgoing_callback_profile_id")
-_JSON = ("websites", "prompts", "commands")
+_GRAPH = (
+    "new_verified_name",
+    "search_visibility",
+    "webhook_override_uri",
+    "webhook_verify_token",
+    "username",
+    "data_localization_region",
+)
+_JSON = ("websites", "prompts", "commands", "graph_settings")
 
 # Plain dict lookups: calling an Enum class to convert a value costs ~0.5 µs each on the hot path.
 _STATES = {member.value: member for member in NumberState}
@@ -82,6 +92,11 @@ def to_number(row: Row, at: int = 0) -> PhoneNumber:
             prompts=list(from_json(m["prompts"]) or []),
             commands=[Command(**command) for command in from_json(m["commands"]) or []],
         ),
+        graph=GraphSettings(
+            new_name_status=_NAMES[m["new_name_status"]],
+            sections=dict(from_json(m["graph_settings"]) or {}),
+            **{key: m[key] for key in _GRAPH},
+        ),
         created_at=timestamp(m["created_at"]),
         last_onboarded_at=maybe_timestamp(m["last_onboarded_at"]),
         display=m["display"] or "",
@@ -114,6 +129,9 @@ def to_values(number: PhoneNumber) -> dict[str, Any]:
         ],
         "last_onboarded_at": number.last_onboarded_at,
         "display": number.display or None,
+        "new_name_status": number.graph.new_name_status.value,
+        **{key: getattr(number.graph, key) for key in _GRAPH},
+        "graph_settings": number.graph.sections or None,
     }
 
 
@@ -163,6 +181,10 @@ _ADD = SQL(
     ON CONFLICT (e164) DO NOTHING RETURNING id"""
 )
 _SAVE = SQL(f"UPDATE phone_numbers SET {', '.join(f'{name} = :{name}' for name in _MUTABLE)} WHERE id = :id")
+_WEBHOOK_OVERRIDE = SQL(
+    "SELECT webhook_override_uri, webhook_verify_token FROM phone_numbers"
+    " WHERE id = :id AND webhook_override_uri IS NOT NULL"
+)
 _TAKEN = SQL("SELECT 1 FROM phone_numbers WHERE e164 = :e164")
 _CLAIMS_HELD = SQL(
     """SELECT count(*) FROM phone_numbers n JOIN wabas w ON w.id = n.waba_id
@@ -224,6 +246,14 @@ class NumberRepository:
         """The number and what hangs on it (codes, deliveries, registration events)."""
         for statement in _DELETE:
             await self._s.execute(statement, {"id": number_id})
+
+    async def webhook_override(self, number_id: int) -> WebhookOverride | None:
+        """The callback URL Graph's ``POST /{id}`` ``webhook_configuration`` set for the number (with
+        its verify token), or ``None``: events for the number go there instead of the app's URL."""
+        row = await self._s.fetchrow(_WEBHOOK_OVERRIDE, {"id": number_id})
+        if row is None:
+            return None
+        return WebhookOverride(row["webhook_override_uri"], row["webhook_verify_token"])
 
     async def e164_taken(self, e164: str) -> bool:
         return await self._s.fetchrow(_TAKEN, {"e164": e164}) is not None

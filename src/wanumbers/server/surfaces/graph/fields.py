@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from wanumbers.server.domain import waba_node
 from wanumbers.server.domain.node import FIELDS, project
 from wanumbers.server.domain.records import Account, PhoneNumber, Waba
 
@@ -74,3 +75,9 @@ def render_node(
 ) -> dict[str, Any]:
     values = project(number, waba, account, [spec.name for spec in specs])
     return {spec.name: _narrow(values[spec.name], spec.subfields) for spec in specs}
+
+
+def render_waba(waba: Waba, account: Account, specs: Sequence[FieldSpec]) -> dict[str, Any]:
+    """The WABA node; a field with no value is left out (``waba_node.project``)."""
+    values = waba_node.project(waba, account, [spec.name for spec in specs])
+    return {spec.name: _narrow(values[spec.name], spec.subfields) for spec in specs if spec.name in values}

@@ -60,7 +60,7 @@ async def register(request: Request, g: GraphCall) -> Response:
             "Param data_localization_region must be one of " + ", ".join(LOCALIZATION_REGIONS),
             "data_localization_region",
         )
-    await registration.register(g.rt, g.account, g.object_id, pin)
+    await registration.register(g.rt, g.account, g.object_id, pin, region or None)
     return JSONResponse(SUCCESS)
 
 

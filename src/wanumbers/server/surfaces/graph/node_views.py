@@ -8,15 +8,16 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from wanumbers.server.domain import listing as rules
+from wanumbers.server.domain import number_update, waba_node
 from wanumbers.server.domain.errors import DomainError, Reason
 from wanumbers.server.domain.identifiers import is_digits
 from wanumbers.server.domain.node import LIST_DEFAULT, NODE_DEFAULT
 from wanumbers.server.domain.phone import ParsedPhone, parse_phone
-from wanumbers.server.services import registration
+from wanumbers.server.services import node_update, registration
 from wanumbers.server.services.listing import NumberPage, PageRequest, list_numbers
 from wanumbers.server.surfaces.graph import fields
 from wanumbers.server.surfaces.graph.endpoint import GraphCall
-from wanumbers.server.surfaces.graph.params import Params, array, text
+from wanumbers.server.surfaces.graph.params import GRAPH_PARAMS, Params, array, structured, text
 from wanumbers.server.surfaces.http import JSONResponse
 
 MIN_NAME, MAX_NAME = 2, 75  # OpenAPI limits on verified_name
@@ -26,7 +27,38 @@ def _invalid(detail: str, name: str) -> DomainError:
     return DomainError(Reason.INVALID_PARAMETER, detail, field=name)
 
 
+_STRUCTURED = ("webhook_configuration", "whatsapp_business_api_data")
+# pywa's update_display_name sends messaging_product along; Graph takes it on any Cloud API call.
+_ACCEPTED = frozenset({*number_update.PARAMETERS, *GRAPH_PARAMS, "messaging_product"})
+
+
+async def update_node(request: Request, g: GraphCall) -> Response:
+    """``POST /{phone-number-id}``: answers ``{"success": true}`` as Graph does."""
+    unknown = sorted(set(g.params) - _ACCEPTED)
+    if unknown:
+        raise _invalid(f"Invalid parameter: {unknown[0]} cannot be set on a phone number", unknown[0])
+    if g.params.get("messaging_product") is not None and text(g.params, "messaging_product") != "whatsapp":
+        raise _invalid("Param messaging_product must be whatsapp", "messaging_product")
+    given = {
+        name: structured(g.params, name, "object") if name in _STRUCTURED else text(g.params, name)
+        for name in number_update.PARAMETERS
+        if name in g.params
+    }
+    await node_update.update_node(g.rt, g.account, g.object_id, number_update.parse_update(given))
+    return JSONResponse({"success": True})
+
+
+# The operation that served a request, for the schema check when one route serves two node types.
+OPERATION_KEY = "wanumbers.graph_operation"
+
+
 async def get_node(request: Request, g: GraphCall) -> Response:
+    """``GET /{id}``: a phone number, or a WABA (the same path on Graph)."""
+    if g.access.node_kind == "waba":
+        request.scope[OPERATION_KEY] = "get_waba"
+        known = tuple(waba_node.FIELDS)
+        specs = fields.parse(text(g.params, "fields"), waba_node.DEFAULT, known, waba_node.NODE_TYPE)
+        return JSONResponse(fields.render_waba(g.waba, g.account, specs))
     specs = fields.parse(text(g.params, "fields"), NODE_DEFAULT)
     number = await g.rt.upstream.refresh(g.number)  # the emulator's store is Meta's view already
     return JSONResponse(fields.render_node(number, g.waba, g.account, specs))

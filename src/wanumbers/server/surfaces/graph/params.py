@@ -64,6 +64,10 @@ def _multipart(body: bytes, content_type: str) -> Params:
     return dict(multipart.form_fields(body, content_type))
 
 
+# Parameters every Graph call may carry, whatever the operation.
+GRAPH_PARAMS = frozenset({"access_token", "appsecret_proof", "appsecret_time", "fields", "pretty"})
+
+
 def text(params: Params, name: str, *, required: bool = False) -> str | None:
     """A scalar as text: JSON numbers are taken too (a PIN or code sent as ``123456``)."""
     value = params.get(name)

@@ -59,13 +59,15 @@ def _routes(path: str, method: str, operation: str, handler: Handler) -> list[Ro
 _NODE_KINDS = {
     "list_numbers": WABA,
     "create_number": WABA,
+    "get_node": NUMBER | WABA,
     "subscribe_waba": WABA,
     "list_subscribed_apps": WABA,
     "unsubscribe_waba": WABA,
 }
 
 _TABLE: list[tuple[str, str, str, Handler]] = [
-    ("/{node_id}", "GET", "get_node", node_views.get_node),
+    ("/{node_id}", "GET", "get_node", node_views.get_node),  # a number or a WABA
+    ("/{node_id}", "POST", "update_node", node_views.update_node),
     ("/{node_id}/phone_numbers", "GET", "list_numbers", node_views.list_phone_numbers),
     ("/{node_id}/phone_numbers", "POST", "create_number", node_views.create_phone_number),
     ("/{node_id}/request_code", "POST", "request_code", lifecycle_views.request_code),
