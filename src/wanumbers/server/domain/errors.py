@@ -17,6 +17,7 @@ class Reason(StrEnum):
     WABA_NOT_FOUND = "waba_not_found"
     NUMBER_NOT_FOUND = "number_not_found"
     NUMBER_EXISTS = "number_exists"
+    PROFILE_NOT_FOUND = "profile_not_found"  # a callback profile that is not the account's
     INVALID_PHONE_NUMBER = "invalid_phone_number"
     PHONE_NUMBER_TOO_SHORT = "phone_number_too_short"
     ALREADY_VERIFIED = "already_verified"

@@ -11,6 +11,7 @@ from typing import Any
 
 from wanumbers.server.storage.repositories.access import AccessRepository
 from wanumbers.server.storage.repositories.accounts import AccountRepository, CredentialRepository
+from wanumbers.server.storage.repositories.callback_profiles import CallbackProfileRepository
 from wanumbers.server.storage.repositories.guards import IdempotencyRepository, RateLimitRepository
 from wanumbers.server.storage.repositories.numbers import NumberRepository
 from wanumbers.server.storage.repositories.otps import OtpRepository, OutboxRepository
@@ -95,6 +96,10 @@ class UnitOfWork:
     @cached_property
     def idempotency(self) -> IdempotencyRepository:
         return IdempotencyRepository(self.session)
+
+    @cached_property
+    def callback_profiles(self) -> CallbackProfileRepository:
+        return CallbackProfileRepository(self.session)
 
     @cached_property
     def rate_limits(self) -> RateLimitRepository:

@@ -1,0 +1,54 @@
+"""The Kaleyra producer of the delivery queue: a Meta change for a number becomes one signed request per
+callback profile of the number (``callback_profile_id`` and ``outgoing_callback_profile_id``, once each)
+that is subscribed to the change's event.
+
+``webhook-timestamp`` is the wall clock when the request is rendered: receivers (the
+``standardwebhooks`` libraries) refuse one more than 5 minutes off their clock, so a request resent
+later than that must be re-signed with a fresh timestamp (same ``webhook-id``).
+
+Called inside the unit of work that records the change (the outbox stores what it returns in the same
+transaction), so it only reads: the number's routing, its profiles, the key their secrets derive from.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+from wanumbers.server.domain import callback_render
+from wanumbers.server.domain.callback_profiles import PHONE_NUMBER_EVENTS
+from wanumbers.server.domain.outbound import OutboundRequest, PhoneNumberChange
+from wanumbers.server.storage.uow import UnitOfWork
+
+
+async def requests_for(uow: UnitOfWork, change: PhoneNumberChange) -> list[OutboundRequest]:
+    """The requests Kaleyra's callback profiles send for ``change`` (none for events they do not carry,
+    for account-level changes, or for a number without subscribed profiles)."""
+    if change.number_id is None or change.field not in PHONE_NUMBER_EVENTS:
+        return []
+    number = await uow.numbers.get(change.number_id)
+    if number is None:
+        return []
+    routing = number.routing
+    named = (routing.callback_profile_id, routing.outgoing_callback_profile_id)
+    ids = tuple(dict.fromkeys(profile_id for profile_id in named if profile_id))
+    waba = await uow.wabas.get(number.waba_id)
+    if not ids or waba is None:
+        return []
+    profiles = await uow.callback_profiles.owned_of(waba.account_id, ids)
+    subscribed = sorted(
+        (profile for profile in profiles if profile.subscribed(change.field)), key=lambda p: ids.index(p.id)
+    )
+    key = await uow.callback_profiles.signing_key()
+    if not subscribed or key is None:
+        return []
+    return [
+        callback_render.request_for(
+            profile,
+            change,
+            secret=callback_render.secret_for(bytes.fromhex(key), profile.id),
+            message_id=f"msg_{uuid.uuid4().hex}",
+            timestamp=int(time.time()),  # the receiver's clock judges it, not the emulator's
+        )
+        for profile in subscribed
+    ]
