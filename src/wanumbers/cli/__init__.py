@@ -16,6 +16,7 @@ COMMANDS = {
     "tokens": "wanumbers.cli.admin:tokens",
     "sim": "wanumbers.cli.sim:sim",
     "numbers": "wanumbers.cli.numbers:numbers",
+    "profiles": "wanumbers.cli.profiles:profiles",
 }
 
 
