@@ -131,6 +131,8 @@ def test_a_title_filter_matches_literally(app_client: TestClient, tenant: Tenant
         ({"limit": "x"}, "limit must be a whole number from 1 to 100"),
         ({"offset": "-1"}, "offset must be a whole number from 0 to 1000000"),
         ({"title": "ab"}, "title must be at least 3 characters"),
+        ({"title": ""}, "title must be at least 3 characters"),
+        ({"title": "no!"}, "title may contain only letters, numbers, spaces, hyphens and underscores"),
     ],
 )
 def test_list_parameters_that_are_refused(

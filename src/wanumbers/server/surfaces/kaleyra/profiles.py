@@ -112,10 +112,12 @@ async def list_profiles(request: Request) -> Response:
     account = await _account(request)
     limit = _number(request, "limit", callback_profiles.DEFAULT_LIMIT, 1, MAX_LIMIT)
     offset = _number(request, "offset", 0, 0, 1_000_000)
-    title = request.query_params.get("title", "").strip()
-    if title:
-        rules.parse({"title": title}, partial=True)  # the same characters as a title
-    found = await callback_profiles.page(runtime(request), account, limit=limit, offset=offset, title=title)
+    title = request.query_params.get("title")
+    if title is not None:  # given, it follows the rules of a title (an empty one is refused)
+        title = rules.parse({"title": title}, partial=True)["title"]
+    found = await callback_profiles.page(
+        runtime(request), account, limit=limit, offset=offset, title=title or ""
+    )
     return answer("Profiles fetched successfully", [view(profile) for profile in found])
 
 
