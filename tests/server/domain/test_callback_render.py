@@ -16,8 +16,11 @@ import pytest
 from wanumbers.server.domain.callback_profiles import CallbackProfile
 from wanumbers.server.domain.callback_render import (
     SECRET_PREFIX,
+    message_id,
+    profile_of,
     render_body,
     request_for,
+    resign,
     secret_for,
     sign,
     substitute,
@@ -217,3 +220,49 @@ def test_values_are_percent_encoded_in_the_url() -> None:
         timestamp=1,
     )
     assert request.url == "https://r.test/?e=A%20B%2FC"
+
+
+PROFILE_ID = "e5a4f212-b0b0-4c77-9f04-7b0123456d34"
+
+
+def test_a_message_id_names_its_profile() -> None:
+    message = message_id(PROFILE_ID, "0123456789abcdef")
+    assert message == "msg_e5a4f212b0b04c779f047b0123456d34_0123456789abcdef"
+    assert profile_of(message) == PROFILE_ID
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "",
+        "msg_1",
+        "msg_e5a4f212b0b04c779f047b0123456d34",
+        "msg_e5a4f212b0b04c779f047b0123456d34_0123456789abcde",
+        "msg_e5a4f212b0b04c779f047b0123456d34_0123456789abcdef0",
+        "msg_E5A4F212B0B04C779F047B0123456D34_0123456789abcdef",
+        "msg_e5a4f212b0b04c779f047b0123456d3_0123456789abcdef0",
+        "xmsg_e5a4f212b0b04c779f047b0123456d34_0123456789abcdef",
+        "msg_e5a4f212b0b04c779f047b0123456d34_0123456789abcdef\n",
+    ],
+)
+def test_other_ids_name_no_profile(message: str) -> None:
+    assert profile_of(message) is None
+
+
+def test_a_request_is_resigned_with_the_same_id_and_body() -> None:
+    hook = profile(headers={"X-A": "1"}, body='{"q":"<event>"}')
+    first = request_for(hook, CHANGE, secret=SECRET, message_id="msg_1", timestamp=100)
+    again = resign(first, SECRET, 700)
+    assert again == OutboundRequest(
+        first.method,
+        first.url,
+        (
+            ("X-A", "1"),
+            ("Content-Type", "application/json"),
+            ("webhook-id", "msg_1"),
+            ("webhook-timestamp", "700"),
+            ("webhook-signature", sign(SECRET, "msg_1", 700, first.body)),
+        ),
+        first.body,
+    )
+    assert request_for(hook, CHANGE, secret=SECRET, message_id="msg_1", timestamp=700) == again

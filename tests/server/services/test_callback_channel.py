@@ -22,7 +22,7 @@ from tests.conftest import Tenant
 from tests.server.surfaces.kaleyra.conftest import Added, add_number
 from wanumbers.server.domain.outbound import OutboundRequest, PhoneNumberChange
 from wanumbers.server.services import callback_profiles
-from wanumbers.server.services.callback_channel import requests_for
+from wanumbers.server.services.callback_channel import requests_for, resign
 from wanumbers.server.services.runtime import Runtime
 
 QUALITY = {"display_phone_number": "919876543210", "event": "FLAGGED", "current_limit": "TIER_10K"}
@@ -225,3 +225,68 @@ def test_a_number_without_profiles_receives_nothing(
 ) -> None:
     added = add_number(app_client, tenant)
     assert produced(runtime, quality(added, tenant)) == []
+
+
+def resigned(
+    runtime: Runtime, request: OutboundRequest, timestamp: int | None = None
+) -> OutboundRequest | None:
+    async def run() -> OutboundRequest | None:
+        async with runtime.uow() as uow:
+            return await resign(uow, request, timestamp)
+
+    return sync(run())
+
+
+def test_a_request_resent_late_is_resigned_and_verifies_again(
+    app_client: TestClient, tenant: Tenant, runtime: Runtime, receiver: Receiver
+) -> None:
+    added = add_number(app_client, tenant)
+    profile_id = make_profile(
+        app_client, tenant, url=receiver.url + "/late", events=["phone_number_quality_update"]
+    )
+    route(app_client, tenant, added, callback_profile_id=profile_id)
+    [request] = produced(runtime, quality(added, tenant))
+    headers = dict(request.headers)
+    assert headers["webhook-id"].startswith(f"msg_{profile_id.replace('-', '')}_")
+    webhook = Webhook(sync(callback_profiles.secret(runtime, tenant.sid, profile_id)))
+
+    # An hour later the first signature is refused by the receiver's library; the resigned one is not.
+    stale = Received(
+        "POST",
+        "/late",
+        {**headers, "webhook-timestamp": str(int(headers["webhook-timestamp"]) - 3600)},
+        request.body,
+    )
+    stale.headers["webhook-signature"] = webhook.sign(
+        headers["webhook-id"],
+        datetime.fromtimestamp(int(stale.headers["webhook-timestamp"]), UTC),
+        request.body.decode(),
+    )
+    with pytest.raises(Exception, match="too old"):
+        webhook.verify(stale.body, stale.headers)
+    late = resigned(
+        runtime, OutboundRequest(request.method, request.url, tuple(stale.headers.items()), request.body)
+    )
+    assert (
+        late is not None
+        and late.body == request.body
+        and dict(late.headers)["webhook-id"] == headers["webhook-id"]
+    )
+    send(late)
+    [got] = receiver.received
+    assert webhook.verify(got.body, got.headers) == QUALITY
+
+
+def test_a_request_whose_profile_is_gone_is_not_resigned(
+    app_client: TestClient, tenant: Tenant, runtime: Runtime
+) -> None:
+    added = add_number(app_client, tenant)
+    profile_id = make_profile(app_client, tenant, events=["phone_number_quality_update"])
+    route(app_client, tenant, added, callback_profile_id=profile_id)
+    [request] = produced(runtime, quality(added, tenant))
+    assert resigned(runtime, request, 5) is not None
+    foreign = OutboundRequest("POST", "http://127.0.0.1:9/", (("webhook-id", "msg_1"),), b"")
+    assert resigned(runtime, foreign) is None
+    assert resigned(runtime, OutboundRequest("POST", "http://127.0.0.1:9/", (), b"")) is None
+    app_client.delete(f"/v1/{tenant.sid}/callback/profiles/{profile_id}", headers=tenant.headers)
+    assert resigned(runtime, request) is None

@@ -22,6 +22,7 @@ import base64
 import hashlib
 import hmac
 import re
+import uuid
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
@@ -33,6 +34,7 @@ from wanumbers.server.domain.outbound import OutboundRequest, PhoneNumberChange
 
 SECRET_PREFIX = "whsec_"
 _VARIABLE = re.compile(r"<([A-Za-z_][A-Za-z0-9_]*)>")
+_MESSAGE_ID = re.compile(r"msg_([0-9a-f]{32})_[0-9a-f]{16}")
 _DERIVATION = b"wanumbers/callback-profile-secret/v1\x00"
 
 
@@ -95,6 +97,28 @@ def sign(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
     key = base64.b64decode(secret.removeprefix(SECRET_PREFIX))
     signed = f"{message_id}.{timestamp}.".encode() + body
     return "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
+
+
+def message_id(profile_id: str, nonce: str) -> str:
+    """``msg_<profile uuid, 32 hex>_<16 hex>``: unique per request, and names the profile whose secret
+    signs it, so a request can be re-signed later from itself alone."""
+    return f"msg_{uuid.UUID(profile_id).hex}_{nonce}"
+
+
+def profile_of(message: str) -> str | None:
+    """The profile id a ``message_id`` names, ``None`` for any other id."""
+    match = _MESSAGE_ID.fullmatch(message)
+    return str(uuid.UUID(match.group(1))) if match else None
+
+
+def resign(request: OutboundRequest, secret: str, timestamp: int) -> OutboundRequest:
+    """The same request (same ``webhook-id``, same body) signed again at ``timestamp``: receivers refuse
+    a timestamp more than 5 minutes off their clock, so a resend after that needs a fresh one."""
+    headers = dict(request.headers)
+    message = headers["webhook-id"]
+    headers["webhook-timestamp"] = str(timestamp)
+    headers["webhook-signature"] = sign(secret, message, timestamp, request.body)
+    return OutboundRequest(request.method, request.url, tuple(headers.items()), request.body)
 
 
 def request_for(

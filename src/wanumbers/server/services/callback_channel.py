@@ -4,7 +4,7 @@ that is subscribed to the change's event.
 
 ``webhook-timestamp`` is the wall clock when the request is rendered: receivers (the
 ``standardwebhooks`` libraries) refuse one more than 5 minutes off their clock, so a request resent
-later than that must be re-signed with a fresh timestamp (same ``webhook-id``).
+later than that must be re-signed first: ``resign(uow, request)`` (same ``webhook-id``, same body).
 
 Called inside the unit of work that records the change (the outbox stores what it returns in the same
 transaction), so it only reads: the number's routing, its profiles, the key their secrets derive from.
@@ -12,8 +12,8 @@ transaction), so it only reads: the number's routing, its profiles, the key thei
 
 from __future__ import annotations
 
+import secrets
 import time
-import uuid
 
 from wanumbers.server.domain import callback_render
 from wanumbers.server.domain.callback_profiles import PHONE_NUMBER_EVENTS
@@ -47,8 +47,24 @@ async def requests_for(uow: UnitOfWork, change: PhoneNumberChange) -> list[Outbo
             profile,
             change,
             secret=callback_render.secret_for(bytes.fromhex(key), profile.id),
-            message_id=f"msg_{uuid.uuid4().hex}",
+            message_id=callback_render.message_id(profile.id, secrets.token_hex(8)),
             timestamp=int(time.time()),  # the receiver's clock judges it, not the emulator's
         )
         for profile in subscribed
     ]
+
+
+async def resign(
+    uow: UnitOfWork, request: OutboundRequest, timestamp: int | None = None
+) -> OutboundRequest | None:
+    """``request`` (one ``requests_for`` made) signed again now, for a resend. ``None`` when it is not
+    a callback-profile request, or its profile has been deleted since: then it is not to be sent."""
+    headers = dict(request.headers)
+    profile_id = callback_render.profile_of(headers.get("webhook-id", ""))
+    if profile_id is None or not await uow.callback_profiles.exists(profile_id):
+        return None
+    key = await uow.callback_profiles.signing_key()
+    if key is None:
+        return None
+    secret = callback_render.secret_for(bytes.fromhex(key), profile_id)
+    return callback_render.resign(request, secret, int(time.time()) if timestamp is None else timestamp)

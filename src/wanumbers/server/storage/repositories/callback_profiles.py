@@ -33,6 +33,7 @@ _PAGE_TITLED = SQL(
     f"""SELECT {_COLUMNS} FROM callback_profiles WHERE account_id = :account_id
     AND LOWER(title) LIKE :pattern ESCAPE '!' ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset"""
 )
+_EXISTS = SQL("SELECT 1 FROM callback_profiles WHERE id = :id")
 _DELETE = SQL("DELETE FROM callback_profiles WHERE id = :id AND account_id = :account_id")
 _KEY = SQL("SELECT value FROM sim_settings WHERE key = :key")
 _ADD_KEY = SQL("INSERT INTO sim_settings (key, value) VALUES (:key, :value) ON CONFLICT (key) DO NOTHING")
@@ -106,6 +107,9 @@ class CallbackProfileRepository:
         else:
             rows = await self._s.fetch(_PAGE, params)
         return [to_profile(row) for row in rows]
+
+    async def exists(self, profile_id: str) -> bool:
+        return await self._s.fetchval(_EXISTS, {"id": profile_id}) is not None
 
     async def delete(self, profile_id: str, account_id: int) -> bool:
         return await self._s.execute(_DELETE, {"id": profile_id, "account_id": account_id}) > 0
