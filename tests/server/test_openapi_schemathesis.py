@@ -29,7 +29,7 @@ from wanumbers.server.app import create_app
 from wanumbers.server.bootstrap import build_runtime
 from wanumbers.server.domain.errors import DomainError
 from wanumbers.server.domain.phone import parse_phone
-from wanumbers.server.services import admin, apps, numbers, registration, sim
+from wanumbers.server.services import admin, apps, callback_profiles, numbers, registration, sim
 from wanumbers.server.services import urls as url_service
 from wanumbers.server.services.runtime import Runtime
 from wanumbers.server.settings import Settings
@@ -147,7 +147,13 @@ class _Steering:
     """State of the ``map_case`` hook: the store, and the numbers steered adds asked for."""
 
     rt: Runtime
+    sid: str = ""
     added: list[str] = field(default_factory=list)  # E.164, oldest first
+
+    def new_profile(self) -> str:
+        """A callback profile of the world's account, for a read, PATCH or delete to find."""
+        account = sync(admin.find_account(self.rt, self.sid))
+        return sync(callback_profiles.create(self.rt, account, dict(_PROFILE))).id
 
     def number_id(self, ref: object) -> int | None:
         try:
@@ -164,13 +170,13 @@ class _Steering:
         return (e164, sent[0].code) if sent else None
 
 
-def _steering(rt: Runtime) -> Callable[[Any, Case], Case]:
+def _steering(rt: Runtime, sid: str) -> Callable[[Any, Case], Case]:
     """A ``map_case`` hook that points some generated cases where random data cannot reach, keeping
     each case's kind: a positive case stays positive (a fresh valid number, the code really sent), a
     negative one is left alone. Without it nearly every add is a duplicate or off the numbering plan,
     every code is wrong, and every POST after the first reuses the coverage phase's one
     Idempotency-Key (so 422)."""
-    state = _Steering(rt)
+    state = _Steering(rt, sid)
     turns = itertools.count()
 
     def map_case(context: Any, case: Case) -> Case:
@@ -179,10 +185,13 @@ def _steering(rt: Runtime) -> Callable[[Any, Case], Case]:
         if isinstance(key, str) and _KEY.fullmatch(key) and turn % 4:
             case.headers["Idempotency-Key"] = f"{key[:200]}-{turn}"
         positive = case.meta is not None and case.meta.generation.mode.is_positive
+        operation = case.operation.definition.raw.get("operationId", "")
         if positive and isinstance(case.body, dict) and turn % 2:
-            steer = _STEERS.get(case.operation.definition.raw.get("operationId", ""))
+            steer = _STEERS.get(operation)
             if steer is not None:
                 steer(state, case)
+        if positive and turn % 2 and operation in _PROFILE_STEERS:
+            _PROFILE_STEERS[operation](state, case)
         return case
 
     return map_case
@@ -236,18 +245,45 @@ _STEERS: dict[str, Callable[[_Steering, Case], None]] = {
 }
 
 
+_PROFILE = {"title": "Steered hook", "http_method": "POST", "url": "http://127.0.0.1:9/hook"}
+
+
+def _steer_profile_create(state: _Steering, case: Case) -> None:
+    """Random titles and URLs are nearly never valid: half the positive creates make a real profile."""
+    if isinstance(case.body, dict):
+        case.body.clear()
+        case.body.update(_PROFILE, events=["phone_number_quality_update"], body={"e": "<event>"})
+
+
+def _steer_profile_id(state: _Steering, case: Case) -> None:
+    """A random id is no profile: half the positive reads, PATCHes and deletes name a real one."""
+    case.path_parameters = {**(case.path_parameters or {}), "profile_id": state.new_profile()}
+    if isinstance(case.body, dict):
+        case.body.pop("http_method", None)  # keep the profile's POST, which its body needs
+
+
+_PROFILE_STEERS: dict[str, Callable[[_Steering, Case], None]] = {
+    "kaleyraCreateCallbackProfile": _steer_profile_create,
+    "kaleyraGetCallbackProfile": _steer_profile_id,
+    "kaleyraPatchCallbackProfile": _steer_profile_id,
+    "kaleyraDeleteCallbackProfile": _steer_profile_id,
+}
+
+
 @dataclass
 class Outcome:
     problems: list[str] = field(default_factory=list)
     answers: Counter[tuple[str, int]] = field(default_factory=Counter)  # (operation, status) seen
 
 
-def _run(w: World, *, phases: list[str], pin_number: bool) -> Outcome:
+def _run(w: World, *, phases: list[str], pin_number: bool, exclude_path_regex: str | None = None) -> Outcome:
     """Run the engine (what ``schemathesis run`` does) and describe every failure and error it records."""
     config = _config(w, pin_number=pin_number)
     config.projects.default.phases.update(phases=phases)
     loaded = schemathesis.openapi.from_asgi("/openapi.json", w.app, config=config)
-    loaded.hook("map_case")(_steering(w.rt))
+    if exclude_path_regex is not None:
+        loaded = loaded.exclude(path_regex=exclude_path_regex)
+    loaded.hook("map_case")(_steering(w.rt, w.sid))
     outcome = Outcome()
     for event in engine.from_schema(loaded).execute():
         if isinstance(event, events.ScenarioFinished):
@@ -288,7 +324,7 @@ def test_every_operation_conforms_to_the_document(world: World) -> None:
     # pinned number refuses by state (it is verified, and its PIN is never guessed), and the app's
     # webhook operations, which need an app token (or its secret) no generator can guess.
     succeeded = {operation for operation, status in outcome.answers if status == 200}
-    assert len({operation for operation, _ in outcome.answers}) == 24
+    assert len({operation for operation, _ in outcome.answers}) == 29
     by_state = {
         "requestCode",
         "verifyCode",
@@ -297,12 +333,16 @@ def test_every_operation_conforms_to_the_document(world: World) -> None:
         "subscribeApp",
         "listAppSubscriptions",
     }
-    assert len(succeeded - by_state) == 18, " ".join(sorted(succeeded))
+    assert len(succeeded - by_state) == 23, " ".join(sorted(succeeded))
 
 
 def test_stateful_runs_through_the_links_conform_to_the_document(world: World) -> None:
-    outcome = _run(world, phases=["stateful"], pin_number=False)
+    # Callback profiles are left out: links inferred between their five operations take the whole
+    # step budget (no number lifecycle is reached); their lifecycle is tested in test_profiles.py.
+    outcome = _run(world, phases=["stateful"], pin_number=False, exclude_path_regex="/callback/profiles")
     assert not outcome.problems, "\n\n".join(outcome.problems)
     # Links carried created numbers through the Graph lifecycle: codes were requested and verified.
     succeeded = {operation for operation, status in outcome.answers if status == 200}
-    assert {"createPhoneNumber", "kaleyraAddNumber", "requestCode", "verifyCode"} <= succeeded, succeeded
+    assert {"createPhoneNumber", "kaleyraAddNumber", "requestCode", "verifyCode"} <= succeeded, (
+        outcome.answers
+    )

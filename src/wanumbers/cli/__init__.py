@@ -18,6 +18,7 @@ COMMANDS = {
     "numbers": "wanumbers.cli.numbers:numbers",
     "apps": "wanumbers.cli.events:apps",
     "events": "wanumbers.cli.events:events",
+    "profiles": "wanumbers.cli.profiles:profiles",
 }
 
 

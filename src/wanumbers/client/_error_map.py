@@ -31,11 +31,12 @@ from ._exceptions import (
     TransientError,
 )
 from ._retry import parse_retry_after
+from .types.kaleyra_envelope import SUCCESS_CODES
 
 __all__ = ["graph_error", "is_kaleyra_error_body", "kaleyra_error"]
 
 _KALEYRA_AUTH = frozenset({"RBC001", "RBC201"})
-_KALEYRA_NOT_FOUND = frozenset({"WA401", "E112"})
+_KALEYRA_NOT_FOUND = frozenset({"WA401", "E112", "RBC302"})  # RBC302: no such callback profile
 _KALEYRA_RATE_LIMIT = frozenset({"WAV2101"})  # account daily limit reached
 # WA500 is also used for plain input errors (seeds 001, 002); those must not be retried.
 _KALEYRA_WA500_INPUT = ("too short to be a phone number", "already approved")
@@ -61,7 +62,7 @@ def is_kaleyra_error_body(body: Any) -> bool:
         isinstance(body, dict)
         and isinstance(body.get("code"), str)
         and "message" in body
-        and body["code"] not in {"WA200", "WA202"}
+        and body["code"] not in SUCCESS_CODES
     )
 
 
@@ -75,7 +76,7 @@ def _kaleyra_class(status: int, code: str | None, message: str, error: dict[str,
         return KaleyraNotFoundError
     if code in _KALEYRA_RATE_LIMIT:
         return KaleyraRateLimitError
-    if code == "WA400":
+    if code in ("WA400", "RBC301"):
         about_otp = "otp" in text or "otp" in error
         return KaleyraVerificationError if about_otp else KaleyraValidationError
     if code == "WA500":

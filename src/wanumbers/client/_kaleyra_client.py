@@ -8,7 +8,9 @@ from ._base import AsyncClientOptions, ClientOptions, Contract, RequestOptions
 from ._docs import copy_docs
 from ._error_map import is_kaleyra_error_body, kaleyra_error
 from ._http import AsyncHTTPClient, SyncHTTPClient
+from .resources import callback_profiles as profile_ops
 from .resources import kaleyra_numbers as ops
+from .types.callback_profile import CallbackProfile
 from .types.phone_number import PhoneNumberDetails
 
 __all__ = ["KALEYRA_PODS", "AsyncKaleyra", "Kaleyra", "Pod"]
@@ -153,6 +155,98 @@ class Kaleyra(SyncHTTPClient):
         call = ops.get_number_details(self.sid, business_phone_number, api_version)
         return self._request(call, request_options)
 
+    def create_callback_profile(
+        self,
+        title: str,
+        http_method: str,
+        url: str,
+        *,
+        body: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        events: list[str] | None = None,
+        response_message: str | None = None,
+        channel: str | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> CallbackProfile:
+        """Create a callback profile; returns it with its new ``profile_id`` (a UUID).
+
+        ``body`` is the POST/PUT template with dynamic variables (``"<event>"``), ``events`` what the
+        profile receives (``"phone_number_quality_update"``). Deliveries are signed with Standard
+        Webhooks; the secret is shown by ``wanumbers profiles secret``.
+        Reference: https://developers.kaleyra.io/docs/platform-apis-create-callback-profiles
+        """
+        fields = {
+            "title": title,
+            "http_method": http_method,
+            "url": url,
+            "body": body,
+            "headers": headers,
+            "events": events,
+            "response_message": response_message,
+            "channel": channel,
+        }
+        return self._request(profile_ops.create(self.sid, fields), request_options)
+
+    def list_callback_profiles(
+        self,
+        *,
+        limit: int | None = None,
+        offset: int | None = None,
+        title: str | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> list[CallbackProfile]:
+        """The account's callback profiles, newest first (``limit`` 25 by default); ``title`` filters
+        on text the title contains.
+        Reference: https://developers.kaleyra.io/docs/platform-apis-get-callback-profiles-detail
+        """
+        return self._request(profile_ops.listing(self.sid, limit, offset, title), request_options)
+
+    def get_callback_profile(
+        self, profile_id: str, *, request_options: RequestOptions | None = None
+    ) -> CallbackProfile:
+        """One callback profile (another account's id is "not found": ``KaleyraNotFoundError``).
+        Reference: https://developers.kaleyra.io/docs/platform-apis-get-callback-profile-by-id
+        """
+        return self._request(profile_ops.get(self.sid, profile_id), request_options)
+
+    def update_callback_profile(
+        self,
+        profile_id: str,
+        *,
+        title: str | None = None,
+        http_method: str | None = None,
+        url: str | None = None,
+        body: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        events: list[str] | None = None,
+        response_message: str | None = None,
+        channel: str | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> CallbackProfile:
+        """Change the fields given (PATCH); the others keep their value. ``body={}`` clears the
+        template, ``events=[]`` unsubscribes from everything.
+        Reference: https://developers.kaleyra.io/docs/platform-apis-update-callback-profile-by-id
+        """
+        fields = {
+            "title": title,
+            "http_method": http_method,
+            "url": url,
+            "body": body,
+            "headers": headers,
+            "events": events,
+            "response_message": response_message,
+            "channel": channel,
+        }
+        return self._request(profile_ops.update(self.sid, profile_id, fields), request_options)
+
+    def delete_callback_profile(
+        self, profile_id: str, *, request_options: RequestOptions | None = None
+    ) -> None:
+        """Delete a callback profile.
+        Reference: https://developers.kaleyra.io/docs/platform-apis-delete-callback-profile-by-id
+        """
+        self._request(profile_ops.delete(self.sid, profile_id), request_options)
+
 
 class AsyncKaleyra(AsyncHTTPClient):
     """The async twin of :class:`Kaleyra`: same methods and arguments, awaited."""
@@ -239,6 +333,77 @@ class AsyncKaleyra(AsyncHTTPClient):
     ) -> PhoneNumberDetails:
         call = ops.get_number_details(self.sid, business_phone_number, api_version)
         return await self._request(call, request_options)
+
+    async def create_callback_profile(
+        self,
+        title: str,
+        http_method: str,
+        url: str,
+        *,
+        body: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        events: list[str] | None = None,
+        response_message: str | None = None,
+        channel: str | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> CallbackProfile:
+        fields = {
+            "title": title,
+            "http_method": http_method,
+            "url": url,
+            "body": body,
+            "headers": headers,
+            "events": events,
+            "response_message": response_message,
+            "channel": channel,
+        }
+        return await self._request(profile_ops.create(self.sid, fields), request_options)
+
+    async def list_callback_profiles(
+        self,
+        *,
+        limit: int | None = None,
+        offset: int | None = None,
+        title: str | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> list[CallbackProfile]:
+        return await self._request(profile_ops.listing(self.sid, limit, offset, title), request_options)
+
+    async def get_callback_profile(
+        self, profile_id: str, *, request_options: RequestOptions | None = None
+    ) -> CallbackProfile:
+        return await self._request(profile_ops.get(self.sid, profile_id), request_options)
+
+    async def update_callback_profile(
+        self,
+        profile_id: str,
+        *,
+        title: str | None = None,
+        http_method: str | None = None,
+        url: str | None = None,
+        body: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+        events: list[str] | None = None,
+        response_message: str | None = None,
+        channel: str | None = None,
+        request_options: RequestOptions | None = None,
+    ) -> CallbackProfile:
+        fields = {
+            "title": title,
+            "http_method": http_method,
+            "url": url,
+            "body": body,
+            "headers": headers,
+            "events": events,
+            "response_message": response_message,
+            "channel": channel,
+        }
+        return await self._request(profile_ops.update(self.sid, profile_id, fields), request_options)
+
+    async def delete_callback_profile(
+        self, profile_id: str, *, request_options: RequestOptions | None = None
+    ) -> None:
+        await self._request(profile_ops.delete(self.sid, profile_id), request_options)
 
 
 copy_docs(Kaleyra, AsyncKaleyra)

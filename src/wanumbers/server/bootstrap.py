@@ -12,7 +12,8 @@ import secrets
 from wanumbers.server import otp_keys
 from wanumbers.server.domain.clock import SystemClock
 from wanumbers.server.domain.identifiers import IdGenerator
-from wanumbers.server.services.events import DeliveryWorker, EventSink, MetaWebhooks
+from wanumbers.server.services import callback_channel
+from wanumbers.server.services.events import DeliveryWorker, EventSink, MetaWebhooks, named
 from wanumbers.server.services.runtime import Runtime
 from wanumbers.server.settings import Settings
 from wanumbers.server.storage import migrate
@@ -39,7 +40,10 @@ def build_runtime(settings: Settings, store: Store | None = None) -> Runtime:
     else:
         keys = otp_keys.OtpKeys((settings.otp_key or secrets.token_hex(32)).encode())  # this process's store
     clock, ids = SystemClock(), IdGenerator()
-    events = EventSink([MetaWebhooks(keys.current)])  # app secrets derive from the OTP key (own label)
+    # Meta's webhooks (app secrets derive from the OTP key, under their own label) and Kaleyra's
+    # callback profiles share one queue; a profile's request is signed again before each send.
+    kaleyra = named(callback_channel.requests_for, callback_channel.NAME)
+    events = EventSink([MetaWebhooks(keys.current), kaleyra])
     upstream: Upstream
     if settings.upstream == "graph":
         from wanumbers.server.upstream.graph import GraphUpstream
@@ -58,5 +62,10 @@ def build_runtime(settings: Settings, store: Store | None = None) -> Runtime:
         allow_private_urls=settings.allow_private_urls,
         private_receivers=private_receivers,
         events=events,
-        worker=DeliveryWorker(store, clock, allow_private=private_receivers),
+        worker=DeliveryWorker(
+            store,
+            clock,
+            allow_private=private_receivers,
+            refresh={callback_channel.NAME: callback_channel.resign},
+        ),
     )

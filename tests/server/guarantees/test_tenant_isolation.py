@@ -169,3 +169,27 @@ def test_graph_foreign_is_indistinguishable_from_missing(
         return app_client.request(method, url, headers=headers, json=body)
 
     _same_as_missing(engine, send, foreign, MISSING_ID)
+
+
+PROFILE = {"title": "Their hook", "http_method": "POST", "url": "http://127.0.0.1:9/hook"}
+MISSING_PROFILE = "e5a4f212-b0b0-4c77-9f04-7b0123456d34"
+
+
+@pytest.mark.parametrize("case", ["get", "patch", "delete", "update-number"])
+def test_kaleyra_foreign_callback_profile_is_indistinguishable_from_missing(
+    case: str, app_client: TestClient, engine: Engine, tenant: Tenant, other_tenant: Tenant
+) -> None:
+    c, h = app_client, tenant.headers
+    created = c.post(f"/v1/{other_tenant.sid}/callback/profiles", headers=other_tenant.headers, json=PROFILE)
+    foreign = created.json()["data"]["profile_id"]
+    _, mine_e164 = add_number(app_client, tenant)
+    base = f"/v1/{tenant.sid}/callback/profiles/"
+    sends: dict[str, Callable[[str], httpx.Response]] = {
+        "get": lambda p: c.get(base + p, headers=h),
+        "patch": lambda p: c.patch(base + p, headers=h, json={"title": "Mine now"}),
+        "delete": lambda p: c.delete(base + p, headers=h),
+        "update-number": lambda p: c.put(
+            tenant.path("update"), headers=h, json={"phone_number": mine_e164, "callback_profile_id": p}
+        ),
+    }
+    _same_as_missing(engine, sends[case], foreign, MISSING_PROFILE)

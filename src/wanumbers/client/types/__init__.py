@@ -1,6 +1,7 @@
 """Typed response models of the SDK (one concern per module)."""
 
 from .business_profile import BusinessProfile
+from .callback_profile import CallbackProfile
 from .conversational_automation import Command, ConversationalAutomation
 from .enums import (
     AccountMode,
@@ -38,6 +39,7 @@ __all__ = [
     "BusinessCategory",
     "BusinessProfile",
     "BusinessVertical",
+    "CallbackProfile",
     "CallingSettings",
     "CanReceiveCall",
     "CanSendMessage",

@@ -10,14 +10,14 @@ from ._base import WanumbersModel
 
 __all__ = ["KaleyraEnvelope"]
 
-SUCCESS_CODES = frozenset({"WA200", "WA202"})
+SUCCESS_CODES = frozenset({"WA200", "WA202", "RBC024"})  # RBC024: the callback-profile API
 
 
 class KaleyraEnvelope(WanumbersModel):
     code: str
     message: str = ""
     data: Any = None
-    error: dict[str, Any] = Field(default_factory=dict)
+    error: dict[str, Any] | list[Any] = Field(default_factory=dict)
 
     @field_validator("error", mode="before")
     @classmethod

@@ -18,7 +18,7 @@ import asyncio
 import contextlib
 import logging
 import random
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -49,6 +49,21 @@ if TYPE_CHECKING:
 log = logging.getLogger("wanumbers.events")
 
 Producer = Callable[[UnitOfWork, PhoneNumberChange], Awaitable[list[OutboundRequest]]]
+
+
+# Renders a stored request again just before a send (a fresh signature timestamp), or ``None`` when it
+# is no longer to be sent (its receiver was deleted): per producer name.
+Refresh = Callable[[UnitOfWork, OutboundRequest], Awaitable[OutboundRequest | None]]
+
+
+def named(producer: Producer, name: str) -> Producer:
+    """``producer`` under ``name`` in the queue (``wanumbers events list`` shows it)."""
+
+    async def produce(uow: UnitOfWork, change: PhoneNumberChange) -> list[OutboundRequest]:
+        return await producer(uow, change)
+
+    produce.name = name  # type: ignore[attr-defined]
+    return produce
 
 
 def producer_name(producer: Producer) -> str:
@@ -155,8 +170,10 @@ class DeliveryWorker:
         transport: httpx.AsyncBaseTransport | None = None,
         jitter: Callable[[], float] = random.random,
         allow_private: bool = True,
+        refresh: Mapping[str, Refresh] | None = None,
     ) -> None:
         self._store = store
+        self._refresh = dict(refresh or {})
         self._clock = clock
         self.schedule = schedule or Schedule()
         self._concurrency = concurrency
@@ -217,9 +234,19 @@ class DeliveryWorker:
         return sent
 
     async def _deliver(self, delivery: DeliveryRecord) -> None:
+        request = await self._current(delivery)
+        if request is None:
+            async with UnitOfWork(self._store, write=True) as uow:
+                now = self._clock.now()
+                error = "not sent: its receiver no longer exists"
+                await uow.events.failed(
+                    delivery.id, status=Status.DEAD, code=None, error=error, retry_at=now, now=now
+                )
+                await uow.commit()
+            return
         client, limit = self._lane()
         async with limit:
-            code, error, retry_after = await self._send(client, delivery.request)
+            code, error, retry_after = await self._send(client, request)
         async with UnitOfWork(self._store, write=True) as uow:
             await sync_clock(self._clock, uow)
             now = self._clock.now()
@@ -236,6 +263,14 @@ class DeliveryWorker:
                 if status is Status.DEAD:
                     log.warning("delivery %s dead after %s attempts: %s", delivery.id, attempts, error)
             await uow.commit()
+
+    async def _current(self, delivery: DeliveryRecord) -> OutboundRequest | None:
+        """The request to send now: as stored, or rendered again by its producer's ``refresh``."""
+        refresh = self._refresh.get(delivery.producer)
+        if refresh is None:
+            return delivery.request
+        async with UnitOfWork(self._store) as uow:
+            return await refresh(uow, delivery.request)
 
     async def _send(
         self, client: httpx.AsyncClient, request: OutboundRequest

@@ -81,10 +81,26 @@ async def update(rt: Runtime, account: Account, waba_id: int, e164: str, changes
             )
         if unsafe_url is not None:
             raise unsafe_url
+        await _check_profiles(uow, account, changes)
         _apply(number.profile, changes.profile, changes.profile_fields)
         _apply(number.routing, changes.routing, changes.routing_fields)
         await uow.numbers.save(number)
         await uow.commit()
+
+
+PROFILE_FIELDS = ("callback_profile_id", "outgoing_callback_profile_id")
+
+
+async def _check_profiles(uow: UnitOfWork, account: Account, changes: NumberChanges) -> None:
+    """A profile id set on a number must name one of the account's callback profiles (``""`` clears)."""
+    for name in PROFILE_FIELDS:
+        profile_id = getattr(changes.routing, name) if name in changes.routing_fields else None
+        if profile_id and await uow.callback_profiles.owned(profile_id, account.id) is None:
+            raise DomainError(
+                Reason.INVALID_PARAMETER,
+                f"{name} does not match any callback profile of this account",
+                field=name,
+            )
 
 
 async def _unsafe_url(rt: Runtime, changes: NumberChanges) -> DomainError | None:

@@ -290,6 +290,25 @@ class WabaSubscriptionRow(Base):
     created_at: Mapped[datetime] = mapped_column(Timestamp)
 
 
+class CallbackProfileRow(Base):
+    """A Kaleyra callback profile. Its signing secret is derived from the server's key, never stored."""
+
+    __tablename__ = "callback_profiles"
+    __table_args__ = (Index("ix_callback_profiles_account_id_created_at", "account_id", "created_at"),)
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    title: Mapped[str] = mapped_column(String(255))
+    url: Mapped[str] = mapped_column(Text)
+    http_method: Mapped[str] = mapped_column(String(8))
+    headers: Mapped[dict[str, str]] = mapped_column(JSON)
+    body: Mapped[str | None] = mapped_column(Text)
+    response_message: Mapped[str | None] = mapped_column(Text)
+    channel: Mapped[str | None] = mapped_column(String(32))
+    events: Mapped[list[str]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+    modified_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
+
 accounts = cast(Table, AccountRow.__table__)
 credentials = cast(Table, CredentialRow.__table__)
 wabas = cast(Table, WabaRow.__table__)
@@ -301,3 +320,4 @@ sim_settings = cast(Table, SimSettingRow.__table__)
 faults = cast(Table, FaultRow.__table__)
 idempotency_keys = cast(Table, IdempotencyKeyRow.__table__)
 rate_limit_buckets = cast(Table, RateLimitBucketRow.__table__)
+callback_profiles = cast(Table, CallbackProfileRow.__table__)

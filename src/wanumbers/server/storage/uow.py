@@ -11,6 +11,7 @@ from typing import Any
 
 from wanumbers.server.storage.repositories.access import AccessRepository
 from wanumbers.server.storage.repositories.accounts import AccountRepository, CredentialRepository
+from wanumbers.server.storage.repositories.callback_profiles import CallbackProfileRepository
 from wanumbers.server.storage.repositories.events import EventRepository, SubscriptionRepository
 from wanumbers.server.storage.repositories.fleet import FleetRepository
 from wanumbers.server.storage.repositories.guards import IdempotencyRepository, RateLimitRepository
@@ -109,6 +110,10 @@ class UnitOfWork:
     @cached_property
     def idempotency(self) -> IdempotencyRepository:
         return IdempotencyRepository(self.session)
+
+    @cached_property
+    def callback_profiles(self) -> CallbackProfileRepository:
+        return CallbackProfileRepository(self.session)
 
     @cached_property
     def rate_limits(self) -> RateLimitRepository:

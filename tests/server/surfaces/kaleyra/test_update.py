@@ -12,7 +12,14 @@ from tests.conftest import Tenant, make_tenant
 from tests.server.surfaces.kaleyra.conftest import Added, add_number, seed_body
 from wanumbers.server.services.runtime import Runtime
 
-CALLBACK = "e5a4f212-b0b0-4c77-9f04-7b0123456d34"
+PROFILE = {"title": "Incoming", "http_method": "POST", "url": "http://127.0.0.1:9/hook"}
+
+
+def make_profile(client: TestClient, tenant: Tenant) -> str:
+    response = client.post(f"/v1/{tenant.sid}/callback/profiles", headers=tenant.headers, json=PROFILE)
+    assert response.status_code == 200, response.text
+    profile_id: str = response.json()["data"]["profile_id"]
+    return profile_id
 
 
 def put(client: TestClient, tenant: Tenant, payload: Any, waba_id: int | None = None) -> Any:
@@ -26,6 +33,7 @@ def stored(runtime: Runtime, added: Added) -> Any:
 def test_update_writes_profile_and_routing(
     app_client: TestClient, tenant: Tenant, added: Added, runtime: Runtime
 ) -> None:
+    incoming, outgoing = make_profile(app_client, tenant), make_profile(app_client, tenant)
     payload = {
         "phone_number": added.e164,
         "address": "EGL",
@@ -33,8 +41,8 @@ def test_update_writes_profile_and_routing(
         "category": "BEAUTY_SPA_SALON",
         "email": "care@example.com",
         "about": "Body Care (Body Lotion)",
-        "callback_profile_id": CALLBACK,
-        "outgoing_callback_profile_id": CALLBACK,
+        "callback_profile_id": incoming,
+        "outgoing_callback_profile_id": outgoing,
     }
     response = put(app_client, tenant, payload)
 
@@ -43,7 +51,8 @@ def test_update_writes_profile_and_routing(
     number = stored(runtime, added)
     assert number.profile.address == "EGL" and number.profile.vertical == "BEAUTY"
     assert number.profile.email == "care@example.com"
-    assert number.routing.callback_profile_id == CALLBACK
+    assert number.routing.callback_profile_id == incoming
+    assert number.routing.outgoing_callback_profile_id == outgoing
 
 
 def test_fields_not_sent_are_left_alone_and_empty_string_clears(
@@ -168,3 +177,37 @@ def test_an_empty_category_clears_it(
     assert stored(runtime, added).profile.vertical == "RESTAURANT"
     assert put(app_client, tenant, {"phone_number": added.e164, "category": ""}).status_code == 200
     assert stored(runtime, added).profile.vertical is None
+
+
+@pytest.mark.parametrize("name", ["callback_profile_id", "outgoing_callback_profile_id"])
+def test_an_unknown_or_foreign_profile_id_is_refused_and_nothing_changes(
+    app_client: TestClient, tenant: Tenant, other_tenant: Tenant, added: Added, runtime: Runtime, name: str
+) -> None:
+    mine = make_profile(app_client, tenant)
+    put(app_client, tenant, {"phone_number": added.e164, name: mine, "about": "Before"})
+    message = f"{name} does not match any callback profile of this account"
+    theirs = make_profile(app_client, other_tenant)
+    for profile_id in (theirs, "e5a4f212-b0b0-4c77-9f04-7b0123456d34"):
+        response = put(app_client, tenant, {"phone_number": added.e164, name: profile_id, "about": "After"})
+        assert response.status_code == 400
+        # The seeds' invalid-input shape (seed 003: "invalid email format" and the others).
+        assert response.json() == {
+            "code": "WA400",
+            "message": message,
+            "data": {},
+            "error": {"error": message},
+        }
+        number = stored(runtime, added)
+        assert getattr(number.routing, name) == mine and number.profile.about == "Before"
+
+
+def test_a_profile_id_can_be_cleared(
+    app_client: TestClient, tenant: Tenant, added: Added, runtime: Runtime
+) -> None:
+    put(
+        app_client,
+        tenant,
+        {"phone_number": added.e164, "callback_profile_id": make_profile(app_client, tenant)},
+    )
+    assert put(app_client, tenant, {"phone_number": added.e164, "callback_profile_id": ""}).status_code == 200
+    assert stored(runtime, added).routing.callback_profile_id is None

@@ -26,7 +26,7 @@ from wanumbers.server.surfaces.http import (
     read_body,
     runtime,
 )
-from wanumbers.server.surfaces.kaleyra import envelope, schemas
+from wanumbers.server.surfaces.kaleyra import envelope, profiles, schemas
 from wanumbers.server.surfaces.kaleyra.schemas import PayloadError
 
 
@@ -195,4 +195,5 @@ routes = [
     # The details read gates faults itself, with the flag its one statement reads.
     _route("/v2" + DETAILS, number_details, "GET", "kaleyra.details", gates_faults=False),
     _route("/v1" + DETAILS, number_details, "GET", "kaleyra.details.v1", gates_faults=False),
+    *profiles.routes,
 ]

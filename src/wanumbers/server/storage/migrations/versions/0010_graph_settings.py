@@ -4,7 +4,7 @@ data localization region ``register`` asked for, and the settings sections (call
 user identity change, payload encryption, storage) that ``POST /{id}/settings`` writes.
 
 Revision ID: 0010
-Revises: 0008 (the lead re-chains it after 0009)
+Revises: 0009 (the lead re-chains it after 0009)
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0008"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
