@@ -40,12 +40,15 @@ class AnyCaseChoice(click.Choice[str]):
         return f"{value!r} is not one of {', '.join(map(repr, self.choices))}."
 
 
-def runtime_for(database_url: str) -> Runtime:
-    """A runtime on the operator's database, closed when the command finishes."""
+def runtime_for(database_url: str, *, create: bool = False) -> Runtime:
+    """A runtime on the operator's database, closed when the command finishes. Only a command that
+    provisions (``accounts create``, ``sim token``) makes a store that does not exist: any other
+    refuses it, so one run from the wrong folder does not leave an empty ``./wanumbers.db`` there (the
+    CLI prints ``location.NoStore`` and exits 2)."""
     from wanumbers.server.bootstrap import build_runtime
     from wanumbers.server.settings import Settings
 
-    runtime = build_runtime(Settings(database_url=database_url))
+    runtime = build_runtime(Settings(database_url=database_url), create=create)
     runner = _runner()  # made first, so it closes after the runtime (close hooks run last-in first-out)
     click.get_current_context().call_on_close(lambda: runner.run(runtime.close()))
     return runtime

@@ -10,12 +10,13 @@ from __future__ import annotations
 import secrets
 
 from sqlalchemy import Engine, text
+from sqlalchemy.exc import SQLAlchemyError
 
 from wanumbers.server.domain.clock import SystemClock
 from wanumbers.server.domain.identifiers import IdGenerator
 from wanumbers.server.services.runtime import Runtime
 from wanumbers.server.settings import Settings
-from wanumbers.server.storage import migrate
+from wanumbers.server.storage import location, migrate
 from wanumbers.server.storage.engine import make_engine
 from wanumbers.server.storage.store import Store, is_memory, open_store
 from wanumbers.server.upstream.base import Upstream
@@ -24,19 +25,15 @@ from wanumbers.server.upstream.emulator import Emulator
 OTP_KEY = "otp_key"
 
 
-def build_runtime(settings: Settings, store: Store | None = None) -> Runtime:
+def build_runtime(settings: Settings, store: Store | None = None, *, create: bool = True) -> Runtime:
     """``store``: one already at the head revision (the sandbox's copy of a migrated template);
-    without it the settings' database is migrated and opened."""
+    without it the settings' database is migrated and opened. ``create=False``: a store that does not
+    exist yet is refused (``location.NoStore``) instead of made. A database URL that cannot be opened
+    raises ``location.StoreLocationError``, whatever the driver's own error."""
     if store is None and is_memory(settings.database_url):
         store = open_store(settings.database_url, bounds=settings.store_bounds)  # a migrated copy
     if store is None:
-        engine = make_engine(settings.database_url)
-        try:
-            with migrate.exclusive_setup(engine):
-                migrate.upgrade(engine)
-                otp_key = settings.otp_key or _stored_otp_key(engine)
-        finally:
-            engine.dispose()
+        otp_key = prepare(settings, create=create)
         store = open_store(settings.database_url, bounds=settings.store_bounds, pool_size=settings.pool_size)
     else:
         otp_key = settings.otp_key or secrets.token_hex(32)  # a store of this process alone
@@ -56,6 +53,26 @@ def build_runtime(settings: Settings, store: Store | None = None) -> Runtime:
         clock=clock,
         allow_private_urls=settings.allow_private_urls,
     )
+
+
+def prepare(settings: Settings, *, create: bool = True) -> str:
+    """Check the URL, connect, migrate and read (or make) the OTP key; returns the key."""
+    url = settings.database_url
+    location.check(url)
+    if not create:
+        location.require_existing(url)
+    try:
+        engine = make_engine(url)
+        try:
+            if not create and migrate.current_revision(engine) is None:
+                raise location.NoStore(url, location.redact(url))
+            with migrate.exclusive_setup(engine):
+                migrate.upgrade(engine)
+                return settings.otp_key or _stored_otp_key(engine)
+        finally:
+            engine.dispose()
+    except (SQLAlchemyError, ImportError, OSError) as error:
+        raise location.explain(url, error) from error
 
 
 def _stored_otp_key(engine: Engine) -> str:
