@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 SERVER_CPU = 0
 LOAD_CPU = 1
 
-ALL_SCENARIOS = ("s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8")  # a full run
+ALL_SCENARIOS = ("s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9")  # a full run
 OPTIONAL_SCENARIOS = ("http",)  # only when asked for with --scenarios
 
 
@@ -37,6 +37,7 @@ class RunConfig:
     cold_starts: int = 5
     sandbox_iterations: int = 50
     flow_workers: int = 8  # concurrent add+verify flows in S4
+    stall_hold_s: float = 10.0  # how long S9's second session holds its lock
     postgres: bool = True
     postgres_admin_url: str = "postgresql://postgres@127.0.0.1:5432/postgres"
     postgres_db: str = "wanumbers_bench"
@@ -71,6 +72,7 @@ class RunConfig:
             cold_starts=1,
             sandbox_iterations=5,
             flow_workers=4,
+            stall_hold_s=5.0,
             postgres=False,
         )
 

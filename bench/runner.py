@@ -32,6 +32,7 @@ from bench.scenarios import (
     reads,
     sandbox,
     servers,
+    stalls,
     writes,
 )
 from bench.stats import median, median_or_none, ratio
@@ -53,6 +54,7 @@ ONE_SHOTS: list[tuple[str, str, OneShot]] = [
     ("s5", "S5 cold start", coldstart.s5),
     ("s6", "S6 in-process sandbox", sandbox.s6),
     ("s7", "S7 peak RSS, 1M numbers", memory.s7),
+    ("s9", "S9 stall isolation", stalls.s9),
 ]
 
 

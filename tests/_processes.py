@@ -37,8 +37,11 @@ def wanumbers(*args: str, env: dict[str, str] | None = None) -> subprocess.Compl
 
 
 def clean_env(extra: dict[str, str] | None = None) -> dict[str, str]:
-    """The environment without any WANUMBERS_* setting of the developer's shell."""
+    """The environment without any WANUMBERS_* setting of the developer's shell, but the suite's OTP
+    key (PostgreSQL stores need one; tests/conftest.py)."""
     env = {key: value for key, value in os.environ.items() if not key.startswith("WANUMBERS_")}
+    if "WANUMBERS_OTP_KEY" in os.environ:  # the suite's own (tests/conftest.py)
+        env["WANUMBERS_OTP_KEY"] = os.environ["WANUMBERS_OTP_KEY"]
     return {**env, **(extra or {})}
 
 

@@ -29,6 +29,13 @@ from wanumbers.server.storage import migrate
 from wanumbers.server.storage.engine import make_engine
 from wanumbers.server.storage.models import Base
 
+# PostgreSQL stores need an OTP key outside the database (server/otp_keys.py): the suite has its own,
+# which every Settings built in a test and every child process (tests/_processes.clean_env) picks up.
+# SQLite stores built without it would make a key file beside the database; tests/server/test_otp_keys.py
+# covers that path with the variable removed.
+os.environ["WANUMBERS_OTP_KEY"] = "test-suite-otp-key-" + os.urandom(16).hex()
+os.environ.pop("WANUMBERS_OTP_KEY_FILE", None)
+os.environ.pop("WANUMBERS_OTP_KEY_PREVIOUS", None)
 POSTGRES_URL = os.environ.get("WANUMBERS_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 BACKENDS = ["sqlite", "postgresql"]
 

@@ -258,7 +258,7 @@ def test_a_partial_run_never_replaces_the_full_runs_results() -> None:
         config_from_args(["--scenarios", "s1", "--docs"])
     full = config_from_args([])
     assert not full.partial and full.results_name() == "latest.json" and full.write_docs
-    with_extra = config_from_args(["--scenarios", "s1,s2,s3,s4,s5,s6,s7,s8,http"])
+    with_extra = config_from_args(["--scenarios", "s1,s2,s3,s4,s5,s6,s7,s8,s9,http"])
     assert not with_extra.partial and with_extra.results_name() == "latest.json"
     assert config_from_args(["--quick", "--scenarios", "s1"]).results_name() == "quick.json"
 

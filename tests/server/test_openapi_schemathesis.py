@@ -67,7 +67,7 @@ def world(tmp_path: Path, sqlite_template: Path, monkeypatch: pytest.MonkeyPatch
     path = tmp_path / "wanumbers.db"
     shutil.copy(sqlite_template, path)
     url = f"sqlite:///{path}"
-    rt = build_runtime(Settings(database_url=url))
+    rt = build_runtime(Settings(database_url=url, claim_cap=100_000))  # every case adds a fresh number
     tenant = make_tenant(rt)
     token = sync(admin.create_access_token(rt, tenant.sid))
     number_id, e164 = _registered_number(rt, tenant.sid, tenant.waba_id)

@@ -46,9 +46,12 @@ def runtime_for(database_url: str, *, create: bool = False) -> Runtime:
     refuses it, so one run from the wrong folder does not leave an empty ``./wanumbers.db`` there (the
     CLI prints ``location.NoStore`` and exits 2)."""
     from wanumbers.server.bootstrap import build_runtime
-    from wanumbers.server.settings import Settings
+    from wanumbers.server.settings import Settings, SettingsError
 
-    runtime = build_runtime(Settings(database_url=database_url), create=create)
+    try:
+        runtime = build_runtime(Settings(database_url=database_url), create=create)
+    except SettingsError as error:
+        raise click.UsageError(str(error)) from error
     runner = _runner()  # made first, so it closes after the runtime (close hooks run last-in first-out)
     click.get_current_context().call_on_close(lambda: runner.run(runtime.close()))
     return runtime

@@ -35,6 +35,31 @@ from wanumbers.cli.serve_limits import limit_options
 @click.option("--graph-base-url", envvar="WANUMBERS_GRAPH_BASE_URL", help="Live mode: Graph API URL.")
 @click.option("--graph-token", envvar="WANUMBERS_GRAPH_TOKEN", help="Live mode: Graph access token.")
 @click.option(
+    "--graph-app-secret",
+    envvar="WANUMBERS_GRAPH_APP_SECRET",
+    help="Live mode: the Meta app's secret; serves Meta's webhook callback at /webhooks/graph.",
+)
+@click.option(
+    "--graph-verify-token",
+    envvar="WANUMBERS_GRAPH_VERIFY_TOKEN",
+    help="Live mode: the verify token of the webhook subscription handshake.",
+)
+@click.option(
+    "--control-plane",
+    type=click.Choice(["on", "off"]),
+    default=None,
+    envvar="WANUMBERS_CONTROL_PLANE",
+    help="The /sim/… HTTP API. Default: on with the emulator, off with --upstream graph (then /sim is 404).",
+)
+@click.option(
+    "--console",
+    type=click.Choice(["auto", "on", "off"]),
+    default="auto",
+    show_default=True,
+    envvar="WANUMBERS_CONSOLE",
+    help="The browser console at /console/; auto: on while the control plane is (docs/console.md).",
+)
+@click.option(
     "--demo", is_flag=True, help="Create a demo account and WABA; print credentials and curls for both APIs."
 )
 @click.option(
@@ -54,6 +79,10 @@ def serve(
     upstream: str,
     graph_base_url: str | None,
     graph_token: str | None,
+    graph_app_secret: str | None,
+    graph_verify_token: str | None,
+    control_plane: str | None,
+    console: str,
     demo: bool,
     log_format: str,
     limits: object,
@@ -62,9 +91,12 @@ def serve(
 
     \b
     Settings with no flag, from the environment only:
-      WANUMBERS_OTP_KEY             key for the OTP hashes (default: made once, kept in the store)
+      WANUMBERS_OTP_KEY             key for the OTP/PIN hashes (PostgreSQL: this or the next is needed)
+      WANUMBERS_OTP_KEY_FILE        file holding it (default for SQLite: <store file>.otp-key, mode 0600)
+      WANUMBERS_OTP_KEY_PREVIOUS    earlier keys, comma-separated, that still check codes and PINs
       WANUMBERS_RATE_LIMIT          per-credential limit RATE[/BURST], 0 = off
       WANUMBERS_ALLOW_PRIVATE_URLS  1: callback URLs may point at private addresses
+      WANUMBERS_UNVERIFIED_NUMBER_CAP  unverified numbers one account may hold (emulator; default 20)
     """
     from wanumbers.server.settings import Settings, SettingsError
 
@@ -77,6 +109,10 @@ def serve(
             upstream=upstream,
             graph_base_url=graph_base_url,
             graph_token=graph_token,
+            graph_app_secret=graph_app_secret,
+            graph_verify_token=graph_verify_token,
+            control_plane=None if control_plane is None else control_plane == "on",
+            console=console,
         )
     except SettingsError as error:
         raise click.UsageError(str(error)) from error
@@ -114,6 +150,10 @@ def _metrics_folder(workers: int) -> str | None:
     return folder
 
 
+def _optional(name: str, value: str | None) -> dict[str, str]:
+    return {name: value} if value else {}
+
+
 def _run(settings: object, limits: object) -> None:
     from wanumbers.server.http_server.limits import Limits
     from wanumbers.server.http_server.runner import BindError
@@ -126,14 +166,19 @@ def _run(settings: object, limits: object) -> None:
         {
             "WANUMBERS_DATABASE_URL": settings.database_url,
             "WANUMBERS_UPSTREAM": settings.upstream,
+            "WANUMBERS_CONTROL_PLANE": "on" if settings.control_plane_on else "off",
+            "WANUMBERS_CONSOLE": settings.console,
             **({"WANUMBERS_GRAPH_BASE_URL": settings.graph_base_url} if settings.graph_base_url else {}),
             **({"WANUMBERS_GRAPH_TOKEN": settings.graph_token} if settings.graph_token else {}),
+            **_optional("WANUMBERS_GRAPH_APP_SECRET", settings.graph_app_secret),
+            **_optional("WANUMBERS_GRAPH_VERIFY_TOKEN", settings.graph_verify_token),
         }
     )
     store = _redact(settings.database_url)
 
     def listening(url: str) -> None:  # called once the port is bound: connections queue from here on
-        click.echo(f"wanumbers listening on {url} ({settings.upstream}, {store})", err=True)
+        plane = "control plane on" if settings.control_plane_on else "control plane off"
+        click.echo(f"wanumbers listening on {url} ({settings.upstream}, {plane}, {store})", err=True)
 
     try:
         serve_http(

@@ -15,6 +15,7 @@ from wanumbers.server.domain.ratelimit import RateLimit
 from wanumbers.server.services.ratelimit import Limiter
 from wanumbers.server.services.runtime import Runtime
 from wanumbers.server.settings import Settings
+from wanumbers.server.surfaces.console.routes import routes as console_routes
 from wanumbers.server.surfaces.graph.routes import routes as graph_routes
 from wanumbers.server.surfaces.kaleyra.routes import routes as kaleyra_routes
 from wanumbers.server.surfaces.openapi import routes as openapi_routes
@@ -23,6 +24,7 @@ from wanumbers.server.surfaces.pipeline import Pipeline
 from wanumbers.server.surfaces.route_table import RouteTable
 from wanumbers.server.surfaces.routing import ROUTING_ERRORS
 from wanumbers.server.surfaces.sim.routes import routes as sim_routes
+from wanumbers.server.surfaces.webhooks.routes import routes as webhook_routes
 
 # Stages around everything (outermost first), for every request whatever its path. Operations: health,
 # readiness and metrics (outside every contract's credential and rate limit), request id, request log.
@@ -49,6 +51,8 @@ class Service(Starlette):
 # Kaleyra first: its /v1/… and /v2/… paths must win over Graph's version-less node paths; the
 # document before Graph too, whose version-less GET /{node_id} would otherwise take /openapi.json.
 ROUTES: list[BaseRoute] = [*kaleyra_routes, *openapi_routes, *sim_routes, *graph_routes]
+# With the control plane off (live mode's default) /sim/… is not mounted: Starlette answers 404.
+WITHOUT_CONTROL_PLANE: list[BaseRoute] = [route for route in ROUTES if route not in sim_routes]
 
 
 def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Starlette:
@@ -63,7 +67,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         else:  # shared with others (the sandbox, tests): only this loop's part is ours to end
             await runtime.release_loop()
 
-    app = Service(routes=ROUTES, lifespan=lifespan, exception_handlers=ROUTING_ERRORS)
+    # The console (/console/…) is not a contract: Starlette serves it, with its own sign-in.
+    contracts = ROUTES if settings.control_plane_on else WITHOUT_CONTROL_PLANE
+    routes = [*console_routes(settings), *contracts, *webhook_routes(settings)]
+    app = Service(routes=routes, lifespan=lifespan, exception_handlers=ROUTING_ERRORS)
     app.state.settings = settings
     limit = RateLimit.parse(settings.rate_limit)
     app.state.rate_limiter = Limiter(limit) if limit else None

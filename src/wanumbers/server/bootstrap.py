@@ -1,7 +1,7 @@
 """Build the runtime from settings: store, migrations, keys and the upstream that plays Meta.
 
 Shared by the ASGI app and the operator CLI, which work on the same database with or without a
-running server. Start-up work (migrations, the first-run OTP key) is synchronous and runs before any
+running server. Start-up work (migrations, the OTP key: ``otp_keys.py``) is synchronous and runs before any
 request is served, through SQLAlchemy and Alembic; requests then use the async store.
 """
 
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from wanumbers.server import otp_keys
 from wanumbers.server.domain.clock import SystemClock
 from wanumbers.server.domain.identifiers import IdGenerator
 from wanumbers.server.services.runtime import Runtime
@@ -22,8 +22,6 @@ from wanumbers.server.storage.store import Store, is_memory, open_store
 from wanumbers.server.upstream.base import Upstream
 from wanumbers.server.upstream.emulator import Emulator
 
-OTP_KEY = "otp_key"
-
 
 def build_runtime(settings: Settings, store: Store | None = None, *, create: bool = True) -> Runtime:
     """``store``: one already at the head revision (the sandbox's copy of a migrated template);
@@ -33,10 +31,10 @@ def build_runtime(settings: Settings, store: Store | None = None, *, create: boo
     if store is None and is_memory(settings.database_url):
         store = open_store(settings.database_url, bounds=settings.store_bounds)  # a migrated copy
     if store is None:
-        otp_key = prepare(settings, create=create)
+        keys = prepare(settings, create=create)
         store = open_store(settings.database_url, bounds=settings.store_bounds, pool_size=settings.pool_size)
     else:
-        otp_key = settings.otp_key or secrets.token_hex(32)  # a store of this process alone
+        keys = otp_keys.OtpKeys((settings.otp_key or secrets.token_hex(32)).encode())  # this process's store
     clock, ids = SystemClock(), IdGenerator()
     upstream: Upstream
     if settings.upstream == "graph":
@@ -44,19 +42,20 @@ def build_runtime(settings: Settings, store: Store | None = None, *, create: boo
 
         upstream = GraphUpstream(settings, store, clock=clock)
     else:
-        upstream = Emulator(store, clock, ids, otp_key.encode())
+        upstream = Emulator(store, clock, ids, keys.current, keys.previous, settings.claim_cap)
     return Runtime(
         store=store,
         upstream=upstream,
-        otp_key=otp_key.encode(),
+        otp_key=keys.current,
         ids=ids,
         clock=clock,
         allow_private_urls=settings.allow_private_urls,
     )
 
 
-def prepare(settings: Settings, *, create: bool = True) -> str:
-    """Check the URL, connect, migrate and read (or make) the OTP key; returns the key."""
+def prepare(settings: Settings, *, create: bool = True) -> otp_keys.OtpKeys:
+    """Check the URL, connect, migrate and resolve the OTP keys (``otp_keys.py``). A store that
+    cannot be opened is ``location.StoreLocationError``; the keys' own errors pass unchanged."""
     url = settings.database_url
     location.check(url)
     if not create:
@@ -68,24 +67,8 @@ def prepare(settings: Settings, *, create: bool = True) -> str:
                 raise location.NoStore(url, location.redact(url))
             with migrate.exclusive_setup(engine):
                 migrate.upgrade(engine)
-                return settings.otp_key or _stored_otp_key(engine)
+                return otp_keys.resolve(settings, engine)
         finally:
             engine.dispose()
-    except (SQLAlchemyError, ImportError, OSError) as error:
+    except (SQLAlchemyError, ImportError) as error:
         raise location.explain(url, error) from error
-
-
-def _stored_otp_key(engine: Engine) -> str:
-    """Without WANUMBERS_OTP_KEY, a random key is made once and kept in the store, so every worker and
-    restart checks codes with the same key."""
-    with engine.begin() as connection:
-        key = connection.execute(
-            text("SELECT value FROM sim_settings WHERE key = :key"), {"key": OTP_KEY}
-        ).scalar()
-        if key is None:
-            key = secrets.token_hex(32)
-            connection.execute(
-                text("INSERT INTO sim_settings (key, value) VALUES (:key, :value)"),
-                {"key": OTP_KEY, "value": key},
-            )
-    return str(key)

@@ -17,6 +17,7 @@ def test_reasons_are_stable_snake_case_names() -> None:
         "WABA_NOT_FOUND": "waba_not_found",
         "NUMBER_NOT_FOUND": "number_not_found",
         "NUMBER_EXISTS": "number_exists",
+        "NUMBER_LIMIT": "number_limit",
         "INVALID_PHONE_NUMBER": "invalid_phone_number",
         "PHONE_NUMBER_TOO_SHORT": "phone_number_too_short",
         "ALREADY_VERIFIED": "already_verified",

@@ -3,13 +3,21 @@ address rule (every resolved address public), each refusal with its exact text a
 
 from __future__ import annotations
 
+import ipaddress
 from contextlib import AbstractContextManager
 
 import pytest
 
 from tests.server.domain.refusals import refused
 from wanumbers.server.domain.errors import Reason
-from wanumbers.server.domain.urls import MAX_URL_LENGTH, Target, check_addresses, is_public, parse_target
+from wanumbers.server.domain.urls import (
+    MAX_URL_LENGTH,
+    Target,
+    check_addresses,
+    embedded_ipv4,
+    is_public,
+    parse_target,
+)
 
 FIELD = "incoming_url"
 
@@ -100,11 +108,70 @@ PRIVATE = [
     "ff02::1",
     "ff0e::1",
     "2001:db8::1",
-    "64:ff9b::808:808",
     "::ffff:127.0.0.1",
     "::ffff:10.0.0.1",
+    "::ffff:0.0.0.0",
+    "::ffff:169.254.169.254",
+    # 6to4 (2002::/16) is judged by the IPv4 address it wraps
+    "2002:7f00:1::",
+    "2002:a00:1::1",
+    "2002:a9fe:a9fe::1",
+    "2002::1",
+    # NAT64, well-known prefix: judged by the IPv4 address in its last 32 bits
+    "64:ff9b::7f00:1",
+    "64:ff9b::a00:1",
+    # never a service's address: IPv4-compatible ::/96, Teredo 2001::/32, local-use NAT64 64:ff9b:1::/48
+    "::8.8.8.8",
+    "::127.0.0.1",
+    "::ffff:ffff",
+    "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+    "2001::1",
+    "2001:0:ffff:ffff:ffff:ffff:ffff:ffff",
+    "64:ff9b:1::808:808",
+    "64:ff9b:1:ffff:ffff:ffff:ffff:ffff",
+    # reserved, and global by Python's reckoning: only the reserved test refuses these
+    "::1:0:0:1",
+    "64:ff9b:2::1",
+    "400::1",
 ]
-PUBLIC = ["93.184.216.34", "8.8.8.8", "2606:2800:220:1::1", "::ffff:8.8.8.8", "2002::1"]
+PUBLIC = [
+    "93.184.216.34",
+    "8.8.8.8",
+    "2606:2800:220:1::1",
+    "2001:4860:4860::8888",
+    "::ffff:8.8.8.8",
+    "2002:808:808::1",
+    "2002:5db8:d822:ffff:ffff:ffff:ffff:ffff",
+    "64:ff9b::808:808",
+    "2003:7f00:1::",
+    "2003::1",
+]
+
+
+@pytest.mark.parametrize(
+    ("address", "wrapped"),
+    [
+        ("::ffff:127.0.0.1", "127.0.0.1"),
+        ("::ffff:8.8.8.8", "8.8.8.8"),
+        ("::ffff:0:0", "0.0.0.0"),
+        ("::ffff:ffff:ffff", "255.255.255.255"),
+        ("64:ff9b::7f00:1", "127.0.0.1"),
+        ("64:ff9b::808:808", "8.8.8.8"),
+        ("64:ff9b::ffff:ffff", "255.255.255.255"),
+        ("2002:7f00:1::", "127.0.0.1"),
+        ("2002:808:808:ffff:ffff:ffff:ffff:ffff", "8.8.8.8"),
+        ("2002:ffff:ffff::", "255.255.255.255"),
+        ("2002::", "0.0.0.0"),
+        ("2003:7f00:1::", None),
+        ("2001:0:4136:e378:8000:63bf:3fff:fdd2", None),
+        ("64:ff9b:1::808:808", None),
+        ("::8.8.8.8", None),
+        ("2606:2800:220:1::1", None),
+    ],
+)
+def test_the_ipv4_address_a_transition_form_wraps(address: str, wrapped: str | None) -> None:
+    found = embedded_ipv4(ipaddress.IPv6Address(address))
+    assert (None if found is None else str(found)) == wrapped
 
 
 @pytest.mark.parametrize("address", PRIVATE)

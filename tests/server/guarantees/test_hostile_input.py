@@ -176,3 +176,81 @@ def test_hostile_update_bodies_are_4xx(app_client: TestClient, tenant: Tenant) -
         response = app_client.put(tenant.path("update"), headers=tenant.headers, content=content)
         assert response.status_code == 400, response.text
         assert response.json()["code"] == "WA400"
+
+
+def _nested_multipart(depth: int) -> bytes:
+    """``depth`` multiparts nested one in the other: 1,000 of them (~62 KB) raised RecursionError → 500."""
+    head = b"".join(
+        b"--%d\r\ncontent-type:multipart/mixed;boundary=%d\r\n\r\n" % (level, level + 1)
+        for level in range(depth)
+    )
+    return head + b"access_token=x" + b"".join(b"\r\n--%d--" % level for level in reversed(range(depth)))
+
+
+@pytest.mark.parametrize("with_token", [False, True], ids=["no-token", "token"])
+def test_a_thousand_nested_multiparts_are_4xx_not_a_500(
+    app_client: TestClient, runtime: Runtime, tenant: Tenant, with_token: bool
+) -> None:
+    body = _nested_multipart(1000)
+    assert len(body) < 64 * 1024
+    headers = {"Content-Type": "multipart/form-data; boundary=0"}
+    if with_token:
+        headers["Authorization"] = f"Bearer {sync(admin.create_access_token(runtime, tenant.sid))}"
+    number = add_graph_number(app_client, runtime, tenant) if with_token else "1"
+    response = app_client.post(f"{GRAPH_VERSION}/{number}/request_code", content=body, headers=headers)
+    assert 400 <= response.status_code < 500, response.text
+    error = response.json()["error"]
+    assert {"message", "type", "code", "fbtrace_id"} <= set(error)
+    if with_token:
+        assert (response.status_code, error["code"]) == (400, 100)
+        assert "may not nest another multipart" in error["message"]
+
+
+def test_a_multipart_body_of_too_many_parts_is_refused(
+    app_client: TestClient, runtime: Runtime, tenant: Tenant
+) -> None:
+    token = sync(admin.create_access_token(runtime, tenant.sid))
+    number = add_graph_number(app_client, runtime, tenant)
+    parts = [(f"p{index}", (None, "v")) for index in range(101)]
+    response = app_client.post(
+        f"{GRAPH_VERSION}/{number}/request_code", files=parts, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 400 and response.json()["error"]["code"] == 100, response.text
+    assert "more than 100 parts" in response.json()["error"]["message"]
+
+
+def test_a_body_without_a_token_anywhere_is_not_parsed(
+    app_client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No token in the header or query string, and none the body could hold: refused unparsed (104)."""
+    from wanumbers.server.surfaces.graph import params
+
+    parsed: list[bytes] = []
+    real = params.parse
+
+    def parse(query: bytes, body: bytes, content_type: str) -> params.Params:
+        parsed.append(body)
+        return real(query, body, content_type)
+
+    monkeypatch.setattr(params, "parse", parse)
+    response = app_client.post(
+        f"{GRAPH_VERSION}/1/request_code",
+        content=_nested_multipart(1000).replace(b"access_token", b"x"),
+        headers={"Content-Type": "multipart/form-data; boundary=0"},
+    )
+    assert (response.status_code, response.json()["error"]["code"]) == (401, 104), response.text
+    assert parsed == []
+    app_client.post(f"{GRAPH_VERSION}/1/request_code", data={"access_token": "nope"})
+    assert len(parsed) == 1  # a body that may carry the token is parsed (bounded) to find it
+
+
+def add_graph_number(app_client: TestClient, runtime: Runtime, tenant: Tenant) -> str:
+    token = sync(admin.create_access_token(runtime, tenant.sid))
+    created = app_client.post(
+        f"{GRAPH_VERSION}/{tenant.waba_id}/phone_numbers",
+        headers={"Authorization": f"Bearer {token}"},
+        data={"cc": "91", "phone_number": fresh_phone(), "verified_name": "Acme"},
+    )
+    assert created.status_code == 200, created.text
+    number_id: str = created.json()["id"]
+    return number_id

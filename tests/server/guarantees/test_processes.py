@@ -39,7 +39,7 @@ def _free_port() -> int:
 @contextmanager
 def serving(database_url: str) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
     port = _free_port()
-    env = {**os.environ, "WANUMBERS_RATE_LIMIT": "0"}
+    env = {**os.environ, "WANUMBERS_RATE_LIMIT": "0", "WANUMBERS_UNVERIFIED_NUMBER_CAP": "1000000"}
     process = subprocess.Popen(
         [*SERVE, "--port", str(port), "--database-url", database_url],
         env=env,

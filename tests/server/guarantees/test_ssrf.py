@@ -131,3 +131,114 @@ def test_the_setting_reaches_the_runtime(monkeypatch: pytest.MonkeyPatch, tmp_pa
     rt = build_runtime(Settings.from_env(database_url=f"sqlite:///{tmp_path}/x.db"))
     assert rt.allow_private_urls is True
     sync(rt.close())
+
+
+# --- the vetted address is the one to connect to (rebinding DNS) --------------------------------------
+
+
+def test_the_check_returns_the_address_it_judged_so_a_rebinding_dns_cannot_answer_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A rebinding resolver answers a public address to the check and 127.0.0.1 from then on: the
+    caller connects to the vetted address, and nothing resolves the name a second time."""
+    answers = [["93.184.216.34"]]
+    asked: list[str] = []
+
+    async def rebinding(host: str, port: int) -> list[str]:
+        asked.append(host)
+        return answers.pop() if answers else ["127.0.0.1"]
+
+    monkeypatch.setattr(resolution, "resolve", rebinding)
+    vetted = sync(
+        resolution.check_callable("https://hooks.example.com/in?x=1", "callback_url", allow_private=False)
+    )
+    assert (vetted.address, vetted.connect_url) == ("93.184.216.34", "https://93.184.216.34:443/in?x=1")
+    assert (vetted.host_header, vetted.extensions) == (
+        "hooks.example.com",
+        {"sni_hostname": "hooks.example.com"},
+    )
+    assert asked == ["hooks.example.com"]
+    with pytest.raises(DomainError):  # the name, asked again, would now be refused
+        sync(resolution.check_callable("https://hooks.example.com/in", "callback_url", allow_private=False))
+
+
+@pytest.mark.parametrize(
+    ("url", "address", "connect_url", "host_header", "extensions"),
+    [
+        ("http://hooks.example/in", "93.184.216.34", "http://93.184.216.34:80/in", "hooks.example", {}),
+        (
+            "http://Hooks.Example:8080",
+            "93.184.216.34",
+            "http://93.184.216.34:8080/",
+            "Hooks.Example:8080",
+            {},
+        ),
+        (
+            "https://hooks.example/a#frag",
+            "2606:2800:220:1::1",
+            "https://[2606:2800:220:1::1]:443/a",
+            "hooks.example",
+            {"sni_hostname": "hooks.example"},
+        ),
+        (
+            "http://[2606:2800:220:1::1]:81/",
+            "2606:2800:220:1::1",
+            "http://[2606:2800:220:1::1]:81/",
+            "[2606:2800:220:1::1]:81",
+            {},
+        ),
+    ],
+)
+def test_what_the_caller_connects_to(
+    monkeypatch: pytest.MonkeyPatch,
+    url: str,
+    address: str,
+    connect_url: str,
+    host_header: str,
+    extensions: object,
+) -> None:
+    monkeypatch.setattr(resolution, "resolve", resolving_to(address))
+    vetted = sync(resolution.check_callable(url, "callback_url", allow_private=False))
+    assert (vetted.connect_url, vetted.host_header, vetted.extensions) == (
+        connect_url,
+        host_header,
+        extensions,
+    )
+
+
+def test_a_pinned_call_reaches_the_vetted_address_with_the_original_host(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A real socket: a name no resolver knows, pinned to a loopback server (private targets allowed
+    here), is reached with its own Host header, as the events delivery is to call it."""
+    import http.server
+    import threading
+
+    import httpx
+
+    seen: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            seen.append(self.headers["Host"])
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    port = server.server_address[1]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setattr(resolution, "resolve", resolving_to("127.0.0.1"))
+        url = f"http://hooks.invalid:{port}/in"
+        vetted = sync(resolution.check_callable(url, "callback_url", allow_private=True))
+        with httpx.Client(timeout=5) as client:
+            response = client.post(
+                vetted.connect_url, headers={"Host": vetted.host_header}, extensions=vetted.extensions
+            )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert response.status_code == 204 and seen == [f"hooks.invalid:{port}"]

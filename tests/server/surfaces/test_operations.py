@@ -27,6 +27,7 @@ from wanumbers.server.app import create_app
 from wanumbers.server.services import details, health
 from wanumbers.server.services.runtime import Runtime
 from wanumbers.server.settings import Settings
+from wanumbers.server.storage import migrate
 from wanumbers.server.storage.bounds import StoreTimeout
 from wanumbers.server.storage.repositories import schema
 
@@ -66,7 +67,7 @@ def test_health_and_readiness_answer_without_a_credential_and_past_the_rate_limi
     assert limited_client.get(path, headers=headers).status_code == 429
     for _ in range(3):
         assert limited_client.get("/healthz").json() == {"status": "ok"}
-        assert limited_client.get("/readyz").json() == {"status": "ready", "revision": "0007"}
+        assert limited_client.get("/readyz").json() == {"status": "ready", "revision": migrate.HEAD}
         assert limited_client.get("/metrics", headers=headers).status_code == 200
     assert sample(limited_client, "wanumbers_rate_limited_total", contract="kaleyra") == before + 1
 
@@ -78,17 +79,17 @@ def test_operator_endpoints_answer_get_only(app_client: TestClient) -> None:
 
 def test_readiness_is_503_when_the_schema_is_behind(app_client: TestClient, engine: Engine) -> None:
     with engine.begin() as connection:
-        connection.execute(text("UPDATE alembic_version SET version_num = '0006'"))
+        connection.execute(text("UPDATE alembic_version SET version_num = '0001'"))
     try:
         response = app_client.get("/readyz")
         assert (response.status_code, response.json()) == (
             503,
-            {"status": "unavailable", "store": "schema at 0006, head is 0007"},
+            {"status": "unavailable", "store": f"schema at 0001, head is {migrate.HEAD}"},
         )
         assert app_client.get("/healthz").status_code == 200  # the process is still up
     finally:
         with engine.begin() as connection:
-            connection.execute(text("UPDATE alembic_version SET version_num = '0007'"))
+            connection.execute(text(f"UPDATE alembic_version SET version_num = '{migrate.HEAD}'"))
 
 
 def test_readiness_is_bounded_when_the_store_stalls_or_fails(
@@ -96,7 +97,7 @@ def test_readiness_is_bounded_when_the_store_stalls_or_fails(
 ) -> None:
     async def stalled(session: Any) -> str:
         await asyncio.sleep(30)
-        return "0007"
+        return migrate.HEAD
 
     async def failing(session: Any) -> str:
         raise StoreTimeout("a statement ran past its bound")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date as calendar_date
 from itertools import pairwise
 from typing import Any
 
@@ -107,6 +108,15 @@ def _weekly_hours(raw: Any) -> None:
             raise _invalid(f"Param {name}: entries of {day} overlap")
 
 
+def _on_calendar(text: str) -> bool:
+    """Whether a well-formed ``YYYY-MM-DD`` names a real day (not 2026-02-31)."""
+    try:
+        calendar_date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 def _holidays(raw: Any) -> None:
     name = "calling.call_hours.holiday_schedule"
     holidays = _list(raw, name)
@@ -115,7 +125,7 @@ def _holidays(raw: Any) -> None:
     for index, item in enumerate(holidays):
         holiday = _object(item, f"{name}[{index}]")
         date = _required(holiday, "date", f"{name}[{index}]")
-        if not isinstance(date, str) or not _DATE.fullmatch(date):
+        if not isinstance(date, str) or not _DATE.fullmatch(date) or not _on_calendar(date):
             raise _invalid(f"Param {name}[{index}].date must be a date in YYYY-MM-DD format")
         start = _time(_required(holiday, "start_time", f"{name}[{index}]"), f"{name}[{index}].start_time")
         end = _time(_required(holiday, "end_time", f"{name}[{index}]"), f"{name}[{index}].end_time")

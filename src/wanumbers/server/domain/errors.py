@@ -17,6 +17,7 @@ class Reason(StrEnum):
     WABA_NOT_FOUND = "waba_not_found"
     NUMBER_NOT_FOUND = "number_not_found"
     NUMBER_EXISTS = "number_exists"
+    NUMBER_LIMIT = "number_limit"  # an account holds as many unverified claims as it may (domain/claims.py)
     INVALID_PHONE_NUMBER = "invalid_phone_number"
     PHONE_NUMBER_TOO_SHORT = "phone_number_too_short"
     ALREADY_VERIFIED = "already_verified"

@@ -55,9 +55,14 @@ async def identify(rt: Runtime, presented: Presented, sid: str | None = None) ->
 
 
 async def check_admin(rt: Runtime, token: str) -> None:
-    if token:
+    await check_admin_digest(rt, digest_secret(token) if token else "")
+
+
+async def check_admin_digest(rt: Runtime, digest: str) -> None:
+    """Whether ``digest`` is that of a live admin token (the console's session keeps the digest only)."""
+    if digest:
         async with rt.uow() as uow:
-            found = await uow.credentials.issued("admin", digest_secret(token))
+            found = await uow.credentials.issued("admin", digest)
         if found is not None:
             issued, offset = found
             rt.clock.offset = timedelta(seconds=offset)

@@ -40,7 +40,8 @@ class Limiter:
     _leases: dict[str, _Lease] = field(default_factory=dict)
     _pending: dict[str, asyncio.Task[Outcome]] = field(default_factory=dict)
     _local: dict[str, LocalBucket] = field(default_factory=dict)
-    _started: dict[str, float] = field(default_factory=dict)  # loop time each pending refill began
+    # When a request first had to wait for the pending refill (loop time): how long the store has stalled.
+    _waiting_since: dict[str, float] = field(default_factory=dict)
     _next_prune: float = 0.0
 
     async def acquire(self, rt: Runtime, key: str) -> int | None:
@@ -56,7 +57,8 @@ class Limiter:
                     self._refill(rt, key, now)
                 return None
             refill = self._refill(rt, key, now)
-            if loop.time() - self._started.get(key, loop.time()) > self.lease_wait:  # the store stalls
+            waited = loop.time() - self._waiting_since.setdefault(key, loop.time())
+            if waited > self.lease_wait:  # an earlier request already waited this refill out: stalled
                 return self._local.setdefault(key, LocalBucket(self.limit)).take(now)
             try:
                 async with asyncio.timeout_at(deadline):
@@ -71,16 +73,14 @@ class Limiter:
         """The (single) store request topping up ``key``'s lease, started if none is under way."""
         task = self._pending.get(key)
         if task is None or task.get_loop() is not asyncio.get_running_loop():  # (tests run many loops)
-            loop = asyncio.get_running_loop()
-            task = loop.create_task(self._take(rt, key, now))
+            task = asyncio.get_running_loop().create_task(self._take(rt, key, now))
             self._pending[key] = task
-            self._started[key] = loop.time()
             task.add_done_callback(lambda done: self._settle(key, done))
         return task
 
     def _settle(self, key: str, task: asyncio.Task[Outcome]) -> None:
         self._pending.pop(key, None)
-        self._started.pop(key, None)
+        self._waiting_since.pop(key, None)
         if not task.cancelled() and task.exception() is not None:
             log.warning("rate-limit lease for a credential failed: %s", type(task.exception()).__name__)
 

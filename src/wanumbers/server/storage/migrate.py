@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, inspect, text
 
-HEAD = "0007"
+HEAD = "0012"
 _SCRIPTS = Path(__file__).with_name("migrations")
 
 

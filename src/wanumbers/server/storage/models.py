@@ -79,6 +79,13 @@ class PhoneNumberRow(Base):
     __table_args__ = (
         Index("ix_phone_numbers_waba_created", "waba_id", "created_at", "id"),
         Index("ix_phone_numbers_waba_onboarded", "waba_id", "last_onboarded_at", "id"),
+        # the console's fleet pages (migration 0012)
+        Index("ix_phone_numbers_fleet_name", "verified_name", "id"),
+        Index("ix_phone_numbers_fleet_state", "state", "id"),
+        Index("ix_phone_numbers_fleet_name_status", "name_status", "id"),
+        Index("ix_phone_numbers_fleet_quality", "quality", "id"),
+        Index("ix_phone_numbers_fleet_tier", "tier", "id"),
+        Index("ix_phone_numbers_fleet_throughput", "throughput", "id"),
     )
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     waba_id: Mapped[int] = mapped_column(ForeignKey("wabas.id", ondelete="CASCADE"))

@@ -49,9 +49,10 @@ class SQL:
 
 
 class Row(Protocol):
-    """A result row, read by column name (``sqlite3.Row`` and ``asyncpg.Record`` both are)."""
+    """A result row, read by column name, position or slice (``sqlite3.Row`` and ``asyncpg.Record``
+    both are). Mappers of joined rows read by position: joined tables repeat column names."""
 
-    def __getitem__(self, key: str, /) -> Any: ...
+    def __getitem__(self, key: Any, /) -> Any: ...
 
 
 Params = Mapping[str, Any]

@@ -169,25 +169,18 @@ class SqliteStore:
         """Open connections (the writer and a reader per thread), for /metrics."""
         return {"open": 1 + len(self._readers)}
 
-    def _reader(self) -> _Connection:
-        reader: _Connection | None = getattr(self._local, "reader", None)
+    def _reader(self) -> SqliteSession:
+        """This thread's reading session (sessions hold no state of their own, so one is kept)."""
+        reader: SqliteSession | None = getattr(self._local, "reader", None)
         if reader is None:
-            reader = _Connection(self._open(reader=True), self)
-            self._local.reader = reader
-            self._readers.append(reader)
+            connection = _Connection(self._open(reader=True), self)
+            self._readers.append(connection)
+            reader = self._local.reader = SqliteSession(connection, self.bounds)
         return reader
 
-    @asynccontextmanager
-    async def read(self) -> AsyncIterator[SqliteSession]:
+    def read(self) -> _Reading:
         """Statements in autocommit: each reads the latest committed state."""
-        if not self._shared:
-            yield SqliteSession(self._reader(), self.bounds)
-            return
-        await _take(self._lock, time.monotonic() + self.bounds.lock)
-        try:
-            yield SqliteSession(self._writer, self.bounds)
-        finally:
-            self._lock.release()
+        return _Reading(self)
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[SqliteTransaction]:
@@ -218,6 +211,29 @@ class SqliteStore:
             release(self._writer.raw)
         else:
             self._writer.raw.close()
+
+
+class _Reading:
+    """``async with store.read()``: a class, not a generator-based context manager, because the
+    hottest reads open one per request and a generator costs more than the statement."""
+
+    __slots__ = ("_locked", "_store")
+
+    def __init__(self, store: SqliteStore) -> None:
+        self._store = store
+        self._locked = False
+
+    async def __aenter__(self) -> SqliteSession:
+        store = self._store
+        if not store._shared:
+            return store._reader()
+        await _take(store._lock, time.monotonic() + store.bounds.lock)
+        self._locked = True
+        return SqliteSession(store._writer, store.bounds)
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._locked:
+            self._store._lock.release()
 
 
 class SqliteTransaction(SqliteSession):

@@ -11,6 +11,7 @@ from typing import Any
 
 from wanumbers.server.storage.repositories.access import AccessRepository
 from wanumbers.server.storage.repositories.accounts import AccountRepository, CredentialRepository
+from wanumbers.server.storage.repositories.fleet import FleetRepository
 from wanumbers.server.storage.repositories.guards import IdempotencyRepository, RateLimitRepository
 from wanumbers.server.storage.repositories.numbers import NumberRepository
 from wanumbers.server.storage.repositories.otps import OtpRepository, OutboxRepository
@@ -71,6 +72,10 @@ class UnitOfWork:
     @cached_property
     def wabas(self) -> WabaRepository:
         return WabaRepository(self.session)
+
+    @cached_property
+    def fleet(self) -> FleetRepository:
+        return FleetRepository(self.session)
 
     @cached_property
     def numbers(self) -> NumberRepository:

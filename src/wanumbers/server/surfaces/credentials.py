@@ -44,6 +44,7 @@ class RequestCredential:
     secrets: frozenset[str] = field(default_factory=frozenset)
     _account: Account | None = None
     _refusal: DomainError | None = None
+    _presented: Presented | None = None
 
     @property
     def missing(self) -> bool:
@@ -58,12 +59,15 @@ class RequestCredential:
         """The one credential presented, or ``None`` (none, or a conflict)."""
         if len(self.secrets) != 1:
             return None
-        return Presented.of(_KINDS[self.contract], next(iter(self.secrets)))
+        if self._presented is None:  # hashed once per request
+            self._presented = Presented.of(_KINDS[self.contract], next(iter(self.secrets)))
+        return self._presented
 
     def add(self, secret: str) -> None:
         if secret and secret not in self.secrets:
             self.secrets = self.secrets | {secret}
-            self._account, self._refusal = None, None  # what was decided held for fewer secrets
+            # What was decided held for fewer secrets.
+            self._account, self._refusal, self._presented = None, None, None
 
     async def account(self, rt: Runtime, sid: str | None = None) -> Account:
         """The account this credential acts for; raises the reason it may not (cached)."""

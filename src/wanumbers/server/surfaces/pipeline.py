@@ -66,7 +66,8 @@ class Pipeline:
 
 async def _credential(contract: Contract, scope: Scope, body: bytes) -> RequestCredential:
     """The request's credential. Graph's may sit in the query string or the body too; a body is parsed
-    only once a token in the header or query string has been accepted, or when neither has one."""
+    only once a token in the header or query string has been accepted, or when neither has one and
+    the body may hold one (the parser is bounded either way: ``graph/multipart.py``)."""
     credential = credentials.from_headers(contract, scope["headers"])
     if contract == "kaleyra":
         return credential
@@ -79,6 +80,8 @@ async def _credential(contract: Contract, scope: Scope, body: bytes) -> RequestC
         except DomainError as refused:  # answered by the endpoint; the body stays unread
             scope[graph_params.SCOPE_KEY] = refused
             return credential
+    if body and credential.missing and not _may_carry_a_token(body):
+        return credential  # refused for its missing token by the endpoint; the body stays unread
     try:
         params = graph_params.parse(query, body, headers_of(scope).get("content-type", ""))
     except DomainError as unreadable:  # reported after the object is resolved, as Graph does
@@ -89,3 +92,9 @@ async def _credential(contract: Contract, scope: Scope, body: bytes) -> RequestC
         credential.add(body_token.strip())
     scope[graph_params.SCOPE_KEY] = params
     return credential
+
+
+def _may_carry_a_token(body: bytes) -> bool:
+    """Whether a body without a header or query token might hold ``access_token``: spelled out, or
+    escaped (``%5F``, ``\\u005f``, RFC 2231 ``name*=``), so only such a body is parsed unauthenticated."""
+    return b"access_token" in body or b"%" in body or b"\\" in body

@@ -76,10 +76,13 @@ class RouteTable:
         self._graph_literals = frozenset(
             head for route in graph if not (head := _first_segment(route.path)).startswith("{")
         )
-        self._by_contract: dict[Contract, tuple[Route, ...]] = {
-            "kaleyra": tuple(kaleyra),
-            "graph": tuple(graph),
-        }
+        # A path parameter spans one segment, so only routes with as many segments can match: routes are
+        # kept by (contract, segments), in table order, and a request tries only its own few.
+        buckets: dict[tuple[Contract, int], list[Route]] = {}
+        for contract, routes_of in (("kaleyra", kaleyra), ("graph", graph)):
+            for route in routes_of:
+                buckets.setdefault((contract, route.path.count("/")), []).append(route)  # type: ignore[arg-type]
+        self._buckets = {key: tuple(routes) for key, routes in buckets.items()}
 
     def contract_of(self, path: str) -> Contract | None:
         head = _first_segment(path)
@@ -91,7 +94,7 @@ class RouteTable:
 
     def match(self, contract: Contract, scope: Scope) -> Served | NotServed:
         allowed: list[str] = []
-        for route in self._by_contract[contract]:
+        for route in self._buckets.get((contract, scope["path"].count("/")), ()):
             outcome, child = route.matches(scope)
             if outcome is Match.FULL:
                 params: dict[str, Any] = child["path_params"]

@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 
 from wanumbers.server import metrics
-from wanumbers.server.domain import lifecycle, otp
+from wanumbers.server.domain import claims, lifecycle, otp
 from wanumbers.server.domain.clock import SystemClock
 from wanumbers.server.domain.errors import DomainError, Reason
 from wanumbers.server.domain.identifiers import IdGenerator, digest_code
@@ -36,11 +36,21 @@ async def sync_clock(clock: SystemClock, uow: UnitOfWork) -> None:
 class Emulator:
     name = "emulator"
 
-    def __init__(self, store: Store, clock: SystemClock, ids: IdGenerator, otp_key: bytes) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: SystemClock,
+        ids: IdGenerator,
+        otp_key: bytes,
+        previous_keys: tuple[bytes, ...] = (),
+        claim_cap: int = claims.PENDING_CAP,
+    ) -> None:
         self._store = store
         self._clock = clock
         self._ids = ids
         self._otp_key = otp_key
+        self._check_keys = (otp_key, *previous_keys)  # codes and PINs made before a rotation still match
+        self._claim_cap = claim_cap
 
     @asynccontextmanager
     async def _change(self) -> AsyncIterator[UnitOfWork]:
@@ -74,6 +84,11 @@ class Emulator:
     async def _create(
         self, uow: UnitOfWork, waba: Waba, phone: ParsedPhone, verified_name: str
     ) -> PhoneNumber:
+        now = self._clock.now()
+        await self._take_over_a_lapsed_claim(uow, waba, phone.e164, now)
+        claims.check_cap(
+            await uow.numbers.claims_held(waba.account_id, claims.holding_since(now)), self._claim_cap
+        )
         number = PhoneNumber(
             id=self._ids.numeric(15),
             waba_id=waba.id,
@@ -83,7 +98,18 @@ class Emulator:
             verified_name=verified_name,
             display=phone.display,
         )
-        return await uow.numbers.add(number, self._clock.now())
+        return await uow.numbers.add(number, now)
+
+    async def _take_over_a_lapsed_claim(self, uow: UnitOfWork, waba: Waba, e164: str, now: datetime) -> None:
+        """Another account's unverified claim past its hold gives way to this add (domain/claims.py);
+        anything else stays, and the insert then answers "already exists"."""
+        held = await uow.numbers.locate(e164=e164, for_update=True)
+        if held is None:
+            return
+        number, holder = held
+        created = number.created_at or now
+        if claims.yields_to(number.state, created, holder.account_id, waba.account_id, now):
+            await uow.numbers.delete(number.id)
 
     async def request_code(self, number: PhoneNumber, channel: str, language: str) -> None:
         async with self._change() as uow:
@@ -132,7 +158,10 @@ class Emulator:
             raise DomainError(Reason.ALREADY_VERIFIED, "wa phone number already approved")
         otp.check_not_locked(number.verification_failures)
         current = await uow.otps.current(number.id)
-        matched = otp.check_code(current, code, key=self._otp_key, subject=number.e164, now=self._clock.now())
+        now = self._clock.now()
+        matched = any(
+            otp.check_code(current, code, key=key, subject=number.e164, now=now) for key in self._check_keys
+        )
         assert current is not None  # check_code raised otherwise
         if not matched or not await uow.otps.spend(current):
             await uow.otps.record_attempt(current)
@@ -142,6 +171,11 @@ class Emulator:
         number.state = lifecycle.transition(number.state, Event.VERIFY_CODE)
         await uow.numbers.save(number)
         return None
+
+    def _pin_matches(self, number: PhoneNumber, pin: str) -> bool:
+        stored = number.pin_digest or ""
+        subject = f"pin:{number.e164}"
+        return any(hmac.compare_digest(stored, digest_code(pin, key, subject)) for key in self._check_keys)
 
     async def register(self, number: PhoneNumber, pin: str | None) -> None:
         async with self._change() as uow:
@@ -153,7 +187,7 @@ class Emulator:
         if not lifecycle.is_code_verified(number.state):
             raise DomainError(Reason.NOT_VERIFIED, "the phone number must be verified before registering")
         pin_digest = digest_code(pin, self._otp_key, f"pin:{number.e164}") if pin else None
-        if pin_digest and number.pin_digest and not hmac.compare_digest(number.pin_digest, pin_digest):
+        if pin and number.pin_digest and not self._pin_matches(number, pin):
             raise DomainError(Reason.PIN_MISMATCH, "Two-step verification PIN mismatch")
         # Meta accepts register on a number that is already registered (it re-applies the settings),
         # so only a number that is off the platform changes state.

@@ -8,29 +8,33 @@ statement each, and an armed control-plane fault rides along so the fault gate c
 
 from __future__ import annotations
 
-from typing import Any
-
 from wanumbers.server.domain.credentials import Issued
 from wanumbers.server.domain.identifiers import CredentialKind
 from wanumbers.server.domain.records import Account, PhoneNumber, Waba
 from wanumbers.server.storage.repositories.accounts import (
     ACCOUNT_COLUMNS,
+    ACCOUNT_FIELDS,
     ISSUED_COLUMNS,
     clock_offset,
     to_account,
     to_issued,
 )
-from wanumbers.server.storage.repositories.numbers import NUMBER_COLUMNS, WABA, WABA_COLUMNS, to_number
-from wanumbers.server.storage.repositories.wabas import to_waba
+from wanumbers.server.storage.repositories.numbers import (
+    NUMBER_COLUMNS,
+    NUMBER_FIELDS,
+    WABA_COLUMNS,
+    to_number,
+    to_number_status,
+)
+from wanumbers.server.storage.repositories.wabas import WABA_FIELDS, to_waba
 from wanumbers.server.storage.sql import SQL, Row, Session
 
 _SEEN = (
     f"SELECT {ACCOUNT_COLUMNS}, {ISSUED_COLUMNS}, "
     "EXISTS (SELECT 1 FROM faults f WHERE f.remaining > 0) AS faults_armed"
 )
-_NUMBER = NUMBER_COLUMNS.replace("n.id", "n.id AS number_id", 1) + ", " + WABA_COLUMNS
-_NODE = "node__"  # label prefix for a WABA the request's node id names
-_NODE_WABA = ", ".join(f"ow.{c} AS {_NODE}{c}" for c in ("id", "account_id", "api_version", "restricted"))
+_NUMBER = f"{NUMBER_COLUMNS}, {WABA_COLUMNS}"  # the number and its WABA (if the account owns them)
+_NODE_WABA = WABA_COLUMNS.replace("w.", "ow.")  # the WABA the node id names (if the account owns it)
 _FROM = "FROM credentials c JOIN accounts a ON a.id = c.account_id"
 # A foreign number or WABA finds no owned row: the caller cannot tell it from a missing one.
 _JOIN_NUMBER = (
@@ -48,16 +52,11 @@ _NODE_BY_ID = SQL(
 )
 
 
-class _NumberRow:
-    """A joined row read as a number row: ``id`` is the number's (the account's is ``id`` too)."""
-
-    __slots__ = ("_row",)
-
-    def __init__(self, row: Row) -> None:
-        self._row = row
-
-    def __getitem__(self, key: str) -> Any:
-        return self._row["number_id" if key == "id" else key]
+# Where each part of an access row starts: account, then how the credential stands, then the number
+# and its WABA, then the node's WABA.
+_AT_NUMBER = len(ACCOUNT_FIELDS) + 4  # revoked_at, expires_at, clock_offset, faults_armed
+_AT_WABA = _AT_NUMBER + len(NUMBER_FIELDS)
+_AT_NODE_WABA = _AT_WABA + len(WABA_FIELDS)
 
 
 class Access:
@@ -66,18 +65,20 @@ class Access:
 
     __slots__ = ("account", "clock_offset", "faults_armed", "issued", "number", "waba")
 
-    def __init__(self, row: Row, *, node: bool = False, number: bool = False) -> None:
+    def __init__(
+        self, row: Row, *, node: bool = False, number: bool = False, status_only: bool = False
+    ) -> None:
         self.account: Account = to_account(row)
         self.issued: Issued = to_issued(row)
         self.clock_offset = clock_offset(row)
         self.faults_armed = bool(row["faults_armed"])
         self.number: PhoneNumber | None = None
         self.waba: Waba | None = None
-        if (node or number) and row[WABA + "id"] is not None:
-            self.waba = to_waba(row, WABA)
-            self.number = to_number(_NumberRow(row))
-        elif node and row[_NODE + "id"] is not None:
-            self.waba = to_waba(row, _NODE)
+        if (node or number) and row[_AT_WABA] is not None:
+            self.waba = to_waba(row, _AT_WABA)
+            self.number = (to_number_status if status_only else to_number)(row, _AT_NUMBER)
+        elif node and row[_AT_NODE_WABA] is not None:
+            self.waba = to_waba(row, _AT_NODE_WABA)
 
     @property
     def node_kind(self) -> str | None:
@@ -97,9 +98,9 @@ class AccessRepository:
         return Access(row) if row else None
 
     async def to_e164(self, kind: CredentialKind, digest: str, e164: str) -> Access | None:
-        """The credential and the number ``e164`` (Kaleyra's details)."""
+        """The credential and the number ``e164``, mapped as Kaleyra's details need it (status only)."""
         row = await self._s.fetchrow(_NUMBER_BY_E164, {"digest": digest, "kind": kind, "value": e164})
-        return Access(row, number=True) if row else None
+        return Access(row, number=True, status_only=True) if row else None
 
     async def to_node(self, kind: CredentialKind, digest: str, node_id: int) -> Access | None:
         """The credential and the number or WABA ``node_id`` names (a Graph request's object)."""

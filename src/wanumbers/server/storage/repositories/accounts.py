@@ -7,7 +7,8 @@ from wanumbers.server.domain.identifiers import CredentialKind
 from wanumbers.server.domain.records import Account
 from wanumbers.server.storage.sql import SQL, Row, Session, maybe_timestamp
 
-ACCOUNT_COLUMNS = "a.id, a.sid, a.name, a.pod, a.business_id, a.app_id, a.business_restricted"
+ACCOUNT_FIELDS = ("id", "sid", "name", "pod", "business_id", "app_id", "business_restricted")
+ACCOUNT_COLUMNS = ", ".join(f"a.{name}" for name in ACCOUNT_FIELDS)
 
 _CREATE = SQL(
     """INSERT INTO accounts (sid, name, pod, business_id, app_id, business_restricted, created_at)
@@ -19,15 +20,17 @@ _FIRST_NAMED = SQL(f"SELECT {ACCOUNT_COLUMNS} FROM accounts a WHERE a.name = :na
 _SET_RESTRICTED = SQL("UPDATE accounts SET business_restricted = :restricted WHERE id = :id")
 
 
-def to_account(row: Row) -> Account:
+def to_account(row: Row, at: int = 0) -> Account:
+    """The account whose ``ACCOUNT_COLUMNS`` start at column ``at`` of ``row``."""
+    account_id, sid, name, pod, business_id, app_id, restricted = row[at : at + len(ACCOUNT_FIELDS)]
     return Account(
-        id=row["id"],
-        sid=row["sid"],
-        name=row["name"],
-        pod=row["pod"],
-        business_id=row["business_id"],
-        app_id=row["app_id"],
-        business_restricted=bool(row["business_restricted"]),
+        id=account_id,
+        sid=sid,
+        name=name,
+        pod=pod,
+        business_id=business_id,
+        app_id=app_id,
+        business_restricted=bool(restricted),
     )
 
 

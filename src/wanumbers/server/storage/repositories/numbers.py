@@ -22,7 +22,7 @@ from wanumbers.server.domain.records import (
     Routing,
     Waba,
 )
-from wanumbers.server.storage.repositories.wabas import to_waba
+from wanumbers.server.storage.repositories.wabas import WABA_FIELDS, to_waba
 from wanumbers.server.storage.sql import SQL, Row, Session, from_json, maybe_timestamp, timestamp, to_json
 
 _PROFILE = (
@@ -46,7 +46,9 @@ _TIERS = {member.value: member for member in MessagingTier}
 _MODES = {member.value: member for member in AccountMode}
 
 
-def to_number(m: Row) -> PhoneNumber:
+def to_number(row: Row, at: int = 0) -> PhoneNumber:
+    """The number whose ``NUMBER_COLUMNS`` start at column ``at`` of ``row``."""
+    m = dict(zip(NUMBER_FIELDS, row[at : at + len(NUMBER_FIELDS)], strict=True))
     return PhoneNumber(
         id=m["id"],
         waba_id=m["waba_id"],
@@ -125,11 +127,34 @@ _MUTABLE = tuple(
     to_values(PhoneNumber(id=0, waba_id=0, e164="", country_code="", dial_code="", verified_name=""))
 )
 _IDENTITY = ("id", "waba_id", "e164", "country_code", "dial_code", "created_at")
-NUMBER_COLUMNS = ", ".join(f"n.{name}" for name in (*_IDENTITY, *_MUTABLE))
-WABA = "waba__"  # label prefix for a joined WABA's columns
-WABA_COLUMNS = ", ".join(
-    f"w.{name} AS {WABA}{name}" for name in ("id", "account_id", "api_version", "restricted")
-)
+NUMBER_FIELDS = (*_IDENTITY, *_MUTABLE)
+NUMBER_COLUMNS = ", ".join(f"n.{name}" for name in NUMBER_FIELDS)
+WABA_COLUMNS = ", ".join(f"w.{name}" for name in WABA_FIELDS)
+
+
+def to_number_status(row: Row, at: int = 0) -> PhoneNumber:
+    """Only what the number's status, health and Kaleyra's details document read (profile, routing
+    and automation left at their defaults): the details read, the hottest path, maps no more."""
+    get = row.__getitem__
+    return PhoneNumber(
+        id=get(at + _AT["id"]),
+        waba_id=get(at + _AT["waba_id"]),
+        e164=get(at + _AT["e164"]),
+        country_code=get(at + _AT["country_code"]),
+        dial_code=get(at + _AT["dial_code"]),
+        verified_name=get(at + _AT["verified_name"]),
+        state=_STATES[get(at + _AT["state"])],
+        name_status=_NAMES[get(at + _AT["name_status"])],
+        quality=_QUALITIES[get(at + _AT["quality"])],
+        throughput=_THROUGHPUTS[get(at + _AT["throughput"])],
+        tier=_TIERS[get(at + _AT["tier"])],
+        sip_enabled=bool(get(at + _AT["sip_enabled"])),
+        sip_server_configured=bool(get(at + _AT["sip_server_configured"])),
+        display=get(at + _AT["display"]) or "",
+    )
+
+
+_AT = {name: i for i, name in enumerate(NUMBER_FIELDS)}
 _WITH_WABA = f"SELECT {NUMBER_COLUMNS}, {WABA_COLUMNS} FROM phone_numbers n JOIN wabas w ON w.id = n.waba_id"
 
 _ADD = SQL(
@@ -139,6 +164,15 @@ _ADD = SQL(
 )
 _SAVE = SQL(f"UPDATE phone_numbers SET {', '.join(f'{name} = :{name}' for name in _MUTABLE)} WHERE id = :id")
 _TAKEN = SQL("SELECT 1 FROM phone_numbers WHERE e164 = :e164")
+_CLAIMS_HELD = SQL(
+    """SELECT count(*) FROM phone_numbers n JOIN wabas w ON w.id = n.waba_id
+    WHERE w.account_id = :account_id AND n.state = :state AND n.created_at >= :since"""
+)
+# Children first, so a delete does not depend on SQLite's foreign-key pragma.
+_DELETE = [
+    SQL(f"DELETE FROM {table} WHERE phone_number_id = :id")
+    for table in ("otp_codes", "outbox", "registration_events")
+] + [SQL("DELETE FROM phone_numbers WHERE id = :id")]
 _GET = SQL(f"SELECT {NUMBER_COLUMNS} FROM phone_numbers n WHERE n.id = :id")
 _GET_LOCKED = SQL(f"SELECT {NUMBER_COLUMNS} FROM phone_numbers n WHERE n.id = :id", lock=True)
 _OWNED_BY_ID = f"{_WITH_WABA} WHERE w.account_id = :account_id AND n.id = :id"
@@ -181,6 +215,16 @@ class NumberRepository:
     async def save(self, number: PhoneNumber) -> None:
         await self._s.execute(_SAVE, {"id": number.id, **_stored(to_values(number))})
 
+    async def claims_held(self, account_id: int, since: datetime) -> int:
+        """Unverified numbers of the account's WABAs created at or after ``since`` (domain/claims.py)."""
+        params = {"account_id": account_id, "state": NumberState.UNVERIFIED.value, "since": since}
+        return int(await self._s.fetchval(_CLAIMS_HELD, params) or 0)
+
+    async def delete(self, number_id: int) -> None:
+        """The number and what hangs on it (codes, deliveries, registration events)."""
+        for statement in _DELETE:
+            await self._s.execute(statement, {"id": number_id})
+
     async def e164_taken(self, e164: str) -> bool:
         return await self._s.fetchrow(_TAKEN, {"e164": e164}) is not None
 
@@ -220,7 +264,7 @@ class NumberRepository:
         else:
             sql, params["e164"] = _OWNED["e164", for_update], e164
         row = await self._s.fetchrow(sql, params)
-        return (to_number(row), to_waba(row, WABA)) if row else None
+        return (to_number(row), to_waba(row, len(NUMBER_FIELDS))) if row else None
 
     async def locate(
         self, *, number_id: int | None = None, e164: str | None = None, for_update: bool = False
@@ -232,5 +276,5 @@ class NumberRepository:
                 continue
             row = await self._s.fetchrow(_LOCATE[key, for_update], {"value": value})
             if row is not None:
-                return to_number(row), to_waba(row, WABA)
+                return to_number(row), to_waba(row, len(NUMBER_FIELDS))
         return None

@@ -5,7 +5,8 @@ from datetime import datetime
 from wanumbers.server.domain.records import Waba
 from wanumbers.server.storage.sql import SQL, Row, Session
 
-WABA_COLUMNS = "w.id, w.account_id, w.api_version, w.restricted"
+WABA_FIELDS = ("id", "account_id", "api_version", "restricted")
+WABA_COLUMNS = ", ".join(f"w.{name}" for name in WABA_FIELDS)
 
 _CREATE = SQL(
     """INSERT INTO wabas (id, account_id, api_version, restricted, created_at)
@@ -19,13 +20,10 @@ _OF_ACCOUNT = SQL(
 _SET_RESTRICTED = SQL("UPDATE wabas SET restricted = :restricted WHERE id = :id")
 
 
-def to_waba(row: Row, prefix: str = "") -> Waba:
-    return Waba(
-        id=row[prefix + "id"],
-        account_id=row[prefix + "account_id"],
-        api_version=row[prefix + "api_version"],
-        restricted=bool(row[prefix + "restricted"]),
-    )
+def to_waba(row: Row, at: int = 0) -> Waba:
+    """The WABA whose ``WABA_COLUMNS`` start at column ``at`` of ``row``."""
+    waba_id, account_id, api_version, restricted = row[at : at + len(WABA_FIELDS)]
+    return Waba(id=waba_id, account_id=account_id, api_version=api_version, restricted=bool(restricted))
 
 
 class WabaRepository:

@@ -140,7 +140,10 @@ _CODES: dict[Reason, Code] = {
     Reason.NOT_VERIFIED: Code(133006, "Phone number re-verification needed"),
     Reason.NOT_REGISTERED: Code(100, "Invalid parameter", subcode=2207051),
     Reason.NAME_NOT_APPROVED: Code(100, "Cannot Create Certificate", subcode=2388001),
+    # Meta's OpenAPI document, POST /{waba_id}/phone_numbers 403 (docs/graph.md, "Number squatting").
+    Reason.NUMBER_LIMIT: Code(200, "Phone number limit exceeded for this WhatsApp Business Account", 1349175),
 }
+_FORBIDDEN = (Reason.NUMBER_LIMIT,)
 _PARAMETER_REASONS = (
     Reason.INVALID_PARAMETER,
     Reason.INVALID_PHONE_NUMBER,
@@ -177,7 +180,7 @@ def render(error: DomainError, operation: str = "", method: str = "GET", object_
         f"(#{code.code}) {code.title}",
         code.code,
         # Meta's code, but a limit the caller can wait out is a 429, so clients back off instead of failing.
-        status=429 if reason in _WAIT_OUT else 400,
+        status=429 if reason in _WAIT_OUT else 403 if reason in _FORBIDDEN else 400,
         subcode=code.subcode,
         details=error.detail,
         headers=headers,

@@ -10,8 +10,6 @@ and real clients send it), so those are rewritten as JSON strings; nothing else 
 
 from __future__ import annotations
 
-import email.parser
-import email.policy
 import re
 from typing import Any
 from urllib.parse import parse_qsl
@@ -19,6 +17,7 @@ from urllib.parse import parse_qsl
 import orjson
 
 from wanumbers.server.domain.errors import DomainError, Reason
+from wanumbers.server.surfaces.graph import multipart
 
 Params = dict[str, Any]
 SCOPE_KEY = "wanumbers.params"  # the pipeline's parse of a request: its Params, or the DomainError why not
@@ -61,16 +60,8 @@ def _body(body: bytes, content_type: str) -> Params:
 
 
 def _multipart(body: bytes, content_type: str) -> Params:
-    """Plain form fields of a multipart body (the stdlib parser; files are not expected here)."""
-    head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode()
-    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + body)
-    params: Params = {}
-    for part in message.iter_parts():
-        name = part.get_param("name", header="content-disposition")
-        if isinstance(name, str):
-            payload = part.get_payload(decode=True)
-            params[name] = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
-    return params
+    """Plain form fields of a multipart body: one flat, bounded pass (``multipart.py``)."""
+    return dict(multipart.form_fields(body, content_type))
 
 
 def text(params: Params, name: str, *, required: bool = False) -> str | None:

@@ -95,6 +95,8 @@ def render(error: DomainError) -> JSONResponse:
         return field_error("phone number already exists", "phone_number")
     if reason is Reason.INVALID_PHONE_NUMBER:
         return field_error("invalid phone number", "phone_number")
+    if reason is Reason.NUMBER_LIMIT:
+        return field_error(error.detail, "phone_number")
     if reason is Reason.PHONE_NUMBER_TOO_SHORT:
         return failure("WA500", error.detail, [], {"error": error.detail}, 400)
     if reason is Reason.ALREADY_VERIFIED:

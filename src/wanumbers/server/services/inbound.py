@@ -1,0 +1,49 @@
+"""Live mode: Meta's webhook notifications applied to the store, so both contracts' reads reflect a
+quality, tier, name or restriction change without asking Graph."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from wanumbers.server.domain import inbound
+from wanumbers.server.domain.outbound import PhoneNumberChange
+from wanumbers.server.services.runtime import Runtime
+from wanumbers.server.storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Received:
+    changes: int  # in the notification
+    applied: int  # that changed a number or WABA of ours (the rest: not ours, or nothing we track)
+
+
+async def receive(rt: Runtime, changes: Sequence[PhoneNumberChange]) -> Received:
+    """Apply a notification's changes in one transaction: all of them, or (on a store error) none, so
+    Meta's retry of the same notification finds nothing half done."""
+    applied = 0
+    async with rt.uow(write=True) as uow:
+        for change in changes:
+            applied += await _apply(uow, change)
+        await uow.commit()
+    return Received(len(changes), applied)
+
+
+async def _apply(uow: UnitOfWork, change: PhoneNumberChange) -> bool:
+    e164 = inbound.number_e164(change)
+    if e164 is not None:
+        found = await uow.numbers.locate(e164=e164, for_update=True)
+        # The notification names the WABA: a number of the same E.164 under another one is not it.
+        if found is None or found[1].id != change.waba_id:
+            return False
+        number = found[0]
+        if not inbound.apply_to_number(number, change):
+            return False
+        await uow.numbers.save(number)
+        return True
+    restricted = inbound.waba_restriction(change)
+    waba = await uow.wabas.get(change.waba_id) if restricted is not None else None
+    if waba is None or waba.restricted == restricted:
+        return False
+    await uow.wabas.set_restricted(waba.id, bool(restricted))
+    return True

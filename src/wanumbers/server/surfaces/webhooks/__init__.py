@@ -1,0 +1,1 @@
+"""Meta's webhook callback, served in live mode (``--upstream graph`` with ``--graph-app-secret``)."""

@@ -1,0 +1,170 @@
+"""Live mode's webhook callback: Meta's handshake, signed notifications applied to the store, and
+unsigned or wrongly signed ones refused with nothing recorded."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from tests._sync import stored_number, sync
+from tests.conftest import make_tenant
+from wanumbers.server.app import create_app
+from wanumbers.server.bootstrap import build_runtime
+from wanumbers.server.domain.lifecycle import MessagingTier, NameStatus, NumberState, Throughput
+from wanumbers.server.domain.records import PhoneNumber
+from wanumbers.server.services.runtime import Runtime
+from wanumbers.server.settings import Settings
+
+FIXTURES = Path(__file__).parents[3] / "fixtures" / "webhooks" / "meta"
+SECRET, VERIFY = "app-secret-for-tests", "verify-me"
+PATH = "/webhooks/graph"
+
+
+def live_settings(database_url: str, **extra: Any) -> Settings:
+    return Settings(
+        database_url=database_url,
+        upstream="graph",
+        graph_base_url="http://127.0.0.1:9",  # never called: notifications need no Graph call
+        graph_token="live-token-for-tests",
+        **extra,
+    )
+
+
+@pytest.fixture
+def live(database_url: str) -> Iterator[tuple[TestClient, Runtime, PhoneNumber]]:
+    settings = live_settings(database_url, graph_app_secret=SECRET, graph_verify_token=VERIFY)
+    rt = build_runtime(settings)
+    tenant = make_tenant(rt)
+    number = PhoneNumber(
+        id=106540352242922, waba_id=tenant.waba_id, e164="+15550783881", country_code="US", dial_code="1",
+        verified_name="Old Name", state=NumberState.CONNECTED,
+    )  # fmt: skip
+    sync(_create(rt, number))
+    with TestClient(create_app(settings, runtime=rt)) as client:
+        yield client, rt, number
+    sync(rt.close())
+
+
+async def _create(rt: Runtime, number: PhoneNumber) -> None:
+    from datetime import UTC, datetime
+
+    async with rt.uow(write=True) as uow:
+        await uow.numbers.add(number, datetime.now(UTC))
+        await uow.commit()
+
+
+def notification(name: str, waba_id: int) -> bytes:
+    body: dict[str, Any] = json.loads((FIXTURES / f"{name}.json").read_text())
+    body["entry"][0]["id"] = str(waba_id)
+    return json.dumps(body).encode()
+
+
+def signed(body: bytes, secret: str = SECRET) -> dict[str, str]:
+    digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return {"X-Hub-Signature-256": f"sha256={digest}", "Content-Type": "application/json"}
+
+
+def test_the_handshake_echoes_the_challenge_for_our_verify_token(live: Any) -> None:
+    client, _, _ = live
+    params = {"hub.mode": "subscribe", "hub.verify_token": VERIFY, "hub.challenge": "1158201444"}
+    answer = client.get(PATH, params=params)
+    assert (answer.status_code, answer.text) == (200, "1158201444")
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"hub.mode": "subscribe", "hub.verify_token": "wrong", "hub.challenge": "1"},
+        {"hub.mode": "unsubscribe", "hub.verify_token": VERIFY, "hub.challenge": "1"},
+        {"hub.challenge": "1"},
+    ],
+)
+def test_a_handshake_without_our_token_is_refused(live: Any, params: dict[str, str]) -> None:
+    client, _, _ = live
+    answer = client.get(PATH, params=params)
+    assert answer.status_code == 403
+    assert "1" not in answer.text.replace("hub", "")
+
+
+def test_a_signed_quality_update_reaches_the_number(live: Any) -> None:
+    client, rt, number = live
+    body = notification("phone_number_quality_update_throughput_upgrade", number.waba_id)
+    answer = client.post(PATH, content=body, headers=signed(body))
+    assert answer.status_code == 200
+    assert answer.json() == {"received": 1, "applied": 1}
+    stored = stored_number(rt, number.id)
+    assert (stored.tier, stored.throughput) == (MessagingTier.TIER_UNLIMITED, Throughput.HIGH)
+
+
+def test_a_signed_name_decision_reaches_the_stored_number(live: Any) -> None:
+    client, rt, number = live
+    body = notification("phone_number_name_update_approved", number.waba_id)
+    assert client.post(PATH, content=body, headers=signed(body)).status_code == 200
+    stored = stored_number(rt, number.id)
+    assert (stored.name_status, stored.verified_name) == (NameStatus.APPROVED, "Lucky Shrub")
+
+
+def test_a_restriction_reaches_the_waba(live: Any) -> None:
+    client, rt, number = live
+    body = notification("account_update_account_restriction", number.waba_id)
+    assert client.post(PATH, content=body, headers=signed(body)).json() == {"received": 1, "applied": 1}
+
+    async def restricted() -> bool:
+        async with rt.uow() as uow:
+            waba = await uow.wabas.get(number.waba_id)
+            assert waba is not None
+            return waba.restricted
+
+    assert sync(restricted()) is True
+
+
+def test_a_change_for_a_number_of_another_waba_is_not_applied(live: Any) -> None:
+    client, rt, number = live
+    body = notification("phone_number_name_update_approved", number.waba_id + 1)
+    assert client.post(PATH, content=body, headers=signed(body)).json() == {"received": 1, "applied": 0}
+    assert stored_number(rt, number.id).name_status is NameStatus.PENDING_REVIEW
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        ({}, 401),
+        ({"X-Hub-Signature-256": "sha256=" + "0" * 64}, 403),
+        ({"X-Hub-Signature-256": "not-a-signature"}, 403),
+        ("other-secret", 403),
+    ],
+)
+def test_unsigned_or_wrongly_signed_notifications_change_nothing(
+    live: Any, headers: dict[str, str] | str, status: int
+) -> None:
+    client, rt, number = live
+    body = notification("phone_number_name_update_approved", number.waba_id)
+    sent = signed(body, headers) if isinstance(headers, str) else headers
+    answer = client.post(PATH, content=body, headers=sent)
+    assert answer.status_code == status
+    assert "error" in answer.json()
+    assert stored_number(rt, number.id).name_status is NameStatus.PENDING_REVIEW
+
+
+def test_a_signed_body_that_is_no_notification_is_400(live: Any) -> None:
+    client, _, _ = live
+    body = b'{"object": "page", "entry": []}'
+    answer = client.post(PATH, content=body, headers=signed(body))
+    assert answer.status_code == 400
+    assert answer.json() == {"error": "not a notification: object must be 'whatsapp_business_account'"}
+
+
+def test_without_an_app_secret_there_is_no_callback(database_url: str, runtime: Runtime) -> None:
+    for settings in (
+        live_settings(database_url),
+        Settings(database_url=database_url, graph_app_secret=SECRET),
+    ):
+        with TestClient(create_app(settings, runtime=runtime)) as client:
+            assert client.post(PATH, content=b"{}", headers=signed(b"{}")).status_code == 404
