@@ -22,7 +22,22 @@ COMMANDS = {
 }
 
 
+STORE_ERROR_EXIT = 2
+
+
 class LazyGroup(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        """A database URL that cannot be opened, from any command: one line and exit 2, no traceback."""
+        try:
+            return super().invoke(ctx)
+        except Exception as error:
+            from wanumbers.server.storage.location import StoreLocationError
+
+            if not isinstance(error, StoreLocationError):
+                raise
+            click.echo(f"error: {error}", err=True)
+            ctx.exit(STORE_ERROR_EXIT)
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
 

@@ -32,7 +32,7 @@ def accounts() -> None:
 @fail_on_domain_error
 def create_account(name: str, pod: str, database_url: str, as_json: bool) -> None:
     """Create an account; prints its SID and API key (shown this once only)."""
-    account, api_key = run(admin.create_account(runtime_for(database_url), name, pod))  # type: ignore[arg-type]
+    account, api_key = run(admin.create_account(runtime_for(database_url, create=True), name, pod))  # type: ignore[arg-type]
     emit(
         {"sid": account.sid, "api_key": api_key},
         as_json,

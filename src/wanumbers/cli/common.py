@@ -40,13 +40,16 @@ class AnyCaseChoice(click.Choice[str]):
         return f"{value!r} is not one of {', '.join(map(repr, self.choices))}."
 
 
-def runtime_for(database_url: str) -> Runtime:
-    """A runtime on the operator's database, closed when the command finishes."""
+def runtime_for(database_url: str, *, create: bool = False) -> Runtime:
+    """A runtime on the operator's database, closed when the command finishes. Only a command that
+    provisions (``accounts create``, ``sim token``) makes a store that does not exist: any other
+    refuses it, so one run from the wrong folder does not leave an empty ``./wanumbers.db`` there (the
+    CLI prints ``location.NoStore`` and exits 2)."""
     from wanumbers.server.bootstrap import build_runtime
     from wanumbers.server.settings import Settings, SettingsError
 
     try:
-        runtime = build_runtime(Settings(database_url=database_url))
+        runtime = build_runtime(Settings(database_url=database_url), create=create)
     except SettingsError as error:
         raise click.UsageError(str(error)) from error
     runner = _runner()  # made first, so it closes after the runtime (close hooks run last-in first-out)

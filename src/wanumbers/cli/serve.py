@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import tempfile
 
 import click
 
@@ -60,6 +62,14 @@ from wanumbers.cli.serve_limits import limit_options
 @click.option(
     "--demo", is_flag=True, help="Create a demo account and WABA; print credentials and curls for both APIs."
 )
+@click.option(
+    "--log-format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    envvar="WANUMBERS_LOG_FORMAT",
+    help="One line per request on stderr, with its request id: key=value text or JSON objects.",
+)
 @limit_options
 def serve(
     host: str,
@@ -74,6 +84,7 @@ def serve(
     control_plane: str | None,
     console: str,
     demo: bool,
+    log_format: str,
     limits: object,
 ) -> None:
     """Start the service.
@@ -105,11 +116,38 @@ def serve(
         )
     except SettingsError as error:
         raise click.UsageError(str(error)) from error
+    metrics_folder = _metrics_folder(settings.workers)  # before anything imports prometheus-client
+    from wanumbers.server.bootstrap import prepare
+
+    prepare(settings)  # a store that cannot be opened is one line and exit 2, before the port is bound
     if demo:
         from wanumbers.cli.demo import print_demo
 
         print_demo(settings, shown_store=_redact(settings.database_url))
-    _run(settings, limits)
+    os.environ["WANUMBERS_LOG_FORMAT"] = log_format
+    try:
+        _run(settings, limits)
+    finally:
+        if metrics_folder is not None:
+            shutil.rmtree(metrics_folder, ignore_errors=True)
+
+
+def _metrics_folder(workers: int) -> str | None:
+    """With several workers, /metrics adds up files each worker writes (prometheus-client's multiprocess
+    mode): a fresh folder per run, made here unless PROMETHEUS_MULTIPROC_DIR names one (then emptied, as
+    prometheus-client requires between runs). Returns the folder to remove at exit, if ours."""
+    if workers <= 1:
+        return None
+    given = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if given:
+        os.makedirs(given, exist_ok=True)
+        for name in os.listdir(given):
+            if name.endswith(".db"):
+                os.remove(os.path.join(given, name))
+        return None
+    folder = tempfile.mkdtemp(prefix="wanumbers-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder
+    return folder
 
 
 def _optional(name: str, value: str | None) -> dict[str, str]:
@@ -144,7 +182,7 @@ def _run(settings: object, limits: object) -> None:
 
     try:
         serve_http(
-            "wanumbers.server.app:create_app",
+            "wanumbers.server.app:served_app",
             factory=True,
             host=settings.host,
             port=settings.port,

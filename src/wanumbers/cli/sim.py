@@ -43,7 +43,7 @@ def sim() -> None:
 @fail_on_domain_error
 def token(expires_in: int | None, database_url: str, as_json: bool) -> None:
     """Issue an admin token for the /sim/… HTTP API (shown once; stored hashed)."""
-    secret = run(admin.create_admin_token(runtime_for(database_url), expires_in))
+    secret = run(admin.create_admin_token(runtime_for(database_url, create=True), expires_in))
     emit(
         {"admin_token": secret},
         as_json,

@@ -19,14 +19,16 @@ from wanumbers.server.surfaces.console.routes import routes as console_routes
 from wanumbers.server.surfaces.graph.routes import routes as graph_routes
 from wanumbers.server.surfaces.kaleyra.routes import routes as kaleyra_routes
 from wanumbers.server.surfaces.openapi import routes as openapi_routes
+from wanumbers.server.surfaces.operations import Operations
 from wanumbers.server.surfaces.pipeline import Pipeline
 from wanumbers.server.surfaces.route_table import RouteTable
 from wanumbers.server.surfaces.routing import ROUTING_ERRORS
 from wanumbers.server.surfaces.sim.routes import routes as sim_routes
 from wanumbers.server.surfaces.webhooks.routes import routes as webhook_routes
 
-# Stages around everything (outermost first), for every request whatever its path.
-OUTERMOST: tuple[type, ...] = ()
+# Stages around everything (outermost first), for every request whatever its path. Operations: health,
+# readiness and metrics (outside every contract's credential and rate limit), request id, request log.
+OUTERMOST: tuple[type, ...] = (Operations,)
 
 
 class Service(Starlette):
@@ -82,3 +84,14 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.state.rate_limiter = Limiter(limit) if limit else None
     app.state.runtime = runtime or build_runtime(settings)
     return app
+
+
+def served_app() -> Starlette:
+    """What ``wanumbers serve`` runs in each worker: the service from the environment, with the log in
+    ``WANUMBERS_LOG_FORMAT`` (text or json) on stderr, set up after uvicorn's own logging."""
+    import os
+
+    from wanumbers.server import logs
+
+    logs.configure(os.environ.get("WANUMBERS_LOG_FORMAT", "text"))
+    return create_app()

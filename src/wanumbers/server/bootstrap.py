@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import secrets
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from wanumbers.server import otp_keys
 from wanumbers.server.domain.clock import SystemClock
 from wanumbers.server.domain.identifiers import IdGenerator
@@ -16,26 +18,22 @@ from wanumbers.server.services import callback_channel
 from wanumbers.server.services.events import DeliveryWorker, EventSink, MetaWebhooks, named
 from wanumbers.server.services.runtime import Runtime
 from wanumbers.server.settings import Settings
-from wanumbers.server.storage import migrate
+from wanumbers.server.storage import location, migrate
 from wanumbers.server.storage.engine import make_engine
 from wanumbers.server.storage.store import Store, is_memory, open_store
 from wanumbers.server.upstream.base import Upstream
 from wanumbers.server.upstream.emulator import Emulator
 
 
-def build_runtime(settings: Settings, store: Store | None = None) -> Runtime:
+def build_runtime(settings: Settings, store: Store | None = None, *, create: bool = True) -> Runtime:
     """``store``: one already at the head revision (the sandbox's copy of a migrated template);
-    without it the settings' database is migrated and opened."""
+    without it the settings' database is migrated and opened. ``create=False``: a store that does not
+    exist yet is refused (``location.NoStore``) instead of made. A database URL that cannot be opened
+    raises ``location.StoreLocationError``, whatever the driver's own error."""
     if store is None and is_memory(settings.database_url):
         store = open_store(settings.database_url, bounds=settings.store_bounds)  # a migrated copy
     if store is None:
-        engine = make_engine(settings.database_url)
-        try:
-            with migrate.exclusive_setup(engine):
-                migrate.upgrade(engine)
-                keys = otp_keys.resolve(settings, engine)
-        finally:
-            engine.dispose()
+        keys = prepare(settings, create=create)
         store = open_store(settings.database_url, bounds=settings.store_bounds, pool_size=settings.pool_size)
     else:
         keys = otp_keys.OtpKeys((settings.otp_key or secrets.token_hex(32)).encode())  # this process's store
@@ -69,3 +67,24 @@ def build_runtime(settings: Settings, store: Store | None = None) -> Runtime:
             refresh={callback_channel.NAME: callback_channel.resign},
         ),
     )
+
+
+def prepare(settings: Settings, *, create: bool = True) -> otp_keys.OtpKeys:
+    """Check the URL, connect, migrate and resolve the OTP keys (``otp_keys.py``). A store that
+    cannot be opened is ``location.StoreLocationError``; the keys' own errors pass unchanged."""
+    url = settings.database_url
+    location.check(url)
+    if not create:
+        location.require_existing(url)
+    try:
+        engine = make_engine(url)
+        try:
+            if not create and migrate.current_revision(engine) is None:
+                raise location.NoStore(url, location.redact(url))
+            with migrate.exclusive_setup(engine):
+                migrate.upgrade(engine)
+                return otp_keys.resolve(settings, engine)
+        finally:
+            engine.dispose()
+    except (SQLAlchemyError, ImportError) as error:
+        raise location.explain(url, error) from error

@@ -15,6 +15,7 @@ from starlette.testclient import TestClient
 from tests._sync import sync
 from tests.conftest import Tenant
 from tests.server.guarantees.support import GRAPH_VERSION, HAS_GRAPH, add_number, dump
+from wanumbers.server import logs
 from wanumbers.server.app import create_app
 from wanumbers.server.bootstrap import build_runtime
 from wanumbers.server.domain.identifiers import looks_like_secret
@@ -81,14 +82,20 @@ def test_a_revoked_access_token_fails_on_the_next_request_of_every_worker(
 
 
 class _Collect(logging.Handler):
+    """Every record, as this handler formats it and as the service's own log formats (``--log-format
+    text`` and ``json``) write it, request id and the request line's fields included."""
+
     def __init__(self) -> None:
         super().__init__(logging.DEBUG)
         self.lines: list[str] = []
+        self.served = (logs.TextFormatter(), logs.JsonFormatter())
+        self.addFilter(logs.RequestIdFilter())
 
     def emit(self, record: logging.LogRecord) -> None:
         # The test's own HTTP client logs the URLs it calls; that is the caller's log, not the service's.
         if not record.name.startswith(("httpx", "httpcore")):
             self.lines.append(self.format(record))
+            self.lines += [formatter.format(record) for formatter in self.served]
 
 
 @pytest.fixture
@@ -135,6 +142,10 @@ def test_no_issued_secret_appears_in_the_store_the_logs_or_a_response(
     logs = "\n".join(all_logs.lines + [r.getMessage() + str(r.exc_text) for r in service_records])
     bodies = "\n".join(response.text + repr(dict(response.headers)) for response in responses)
     assert any("INSERT INTO outbox" in line for line in all_logs.lines), "SQL logging was on"
+    request_lines = [
+        line for line in all_logs.lines if line.startswith("{") and '"wanumbers.request"' in line
+    ]
+    assert len(request_lines) >= len(responses), "every request has its line (the request log is scanned)"
     for secret in secrets:
         assert secret not in repr(tables)
         assert secret not in logs

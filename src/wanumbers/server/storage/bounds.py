@@ -7,15 +7,28 @@ from dataclasses import dataclass
 
 
 class StoreError(Exception):
-    """The store could not serve the request: the surfaces answer their contract's server fault."""
+    """The store could not serve the request: the surfaces answer their contract's server fault.
+    Each one is counted (``wanumbers_store_errors_total{kind}`` on /metrics)."""
+
+    kind = "error"
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*args)
+        from wanumbers.server import metrics
+
+        metrics.store_error(self.kind)
 
 
 class StoreTimeout(StoreError):
     """A bound was exceeded (connect, pool checkout, lock wait or statement)."""
 
+    kind = "timeout"
+
 
 class StoreUnavailable(StoreError):
     """The store refused or dropped the connection."""
+
+    kind = "unavailable"
 
 
 @dataclass(frozen=True, slots=True)

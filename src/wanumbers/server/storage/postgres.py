@@ -204,6 +204,15 @@ class PostgresStore:
                         if done:
                             raise
 
+    def pool_stats(self) -> dict[str, int]:
+        """Connections of this process's pools (one per event loop), for /metrics."""
+        stats = {"open": 0, "idle": 0, "max": self._pool_size}
+        for pending in list(self._pools.values()):
+            if pending.done() and not pending.cancelled() and pending.exception() is None:
+                stats["open"] += pending.result().get_size()
+                stats["idle"] += pending.result().get_idle_size()
+        return stats
+
     async def release_loop(self) -> None:
         """Close the running loop's pool (before that loop ends: a pool cannot outlive its loop)."""
         pending = self._pools.pop(asyncio.get_running_loop(), None)

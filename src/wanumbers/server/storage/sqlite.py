@@ -165,6 +165,10 @@ class SqliteStore:
             raw.execute("PRAGMA query_only=ON")
         return raw
 
+    def pool_stats(self) -> dict[str, int]:
+        """Open connections (the writer and a reader per thread), for /metrics."""
+        return {"open": 1 + len(self._readers)}
+
     def _reader(self) -> SqliteSession:
         """This thread's reading session (sessions hold no state of their own, so one is kept)."""
         reader: SqliteSession | None = getattr(self._local, "reader", None)

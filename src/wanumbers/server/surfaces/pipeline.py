@@ -15,12 +15,14 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from wanumbers.server import metrics
 from wanumbers.server.domain.errors import DomainError
 from wanumbers.server.surfaces import credentials, idempotency, ingress, routing
 from wanumbers.server.surfaces.asgi import ROUTE, headers_of, replaying, runtime_of, settings_of
 from wanumbers.server.surfaces.contracts import BODY, Refusal, refuse
 from wanumbers.server.surfaces.credentials import RequestCredential
 from wanumbers.server.surfaces.graph import params as graph_params
+from wanumbers.server.surfaces.operations import CONTRACT
 from wanumbers.server.surfaces.ratelimit import rate_limited
 from wanumbers.server.surfaces.route_table import Contract, NotServed, RouteTable
 
@@ -35,6 +37,7 @@ class Pipeline:
         if contract is None:
             await self.app(scope, receive, send)
             return
+        scope[CONTRACT] = contract  # metrics and the request log label by it
         response = await self._answer(contract, scope, receive)
         await response(scope, receive, send)
 
@@ -55,6 +58,7 @@ class Pipeline:
         scope[credentials.SCOPE_KEY] = credential
         wait = await rate_limited(scope, credential)
         if wait is not None:
+            metrics.rate_limited(contract)
             return refuse(contract, Refusal.RATE_LIMITED, scope["path"], wait)
         request = Request(scope, replaying(body, receive))
         return await idempotency.once(contract, request, credential, body, match.route.endpoint)

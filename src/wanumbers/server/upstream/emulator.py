@@ -12,6 +12,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from wanumbers.server import metrics
 from wanumbers.server.domain import claims, lifecycle, number_update, otp, webhooks
 from wanumbers.server.domain.clock import SystemClock
 from wanumbers.server.domain.errors import DomainError, Reason
@@ -80,6 +81,7 @@ class Emulator:
         async with self._change() as uow:
             number = await self._create(uow, waba, phone, verified_name)
             await self._send_code(uow, number, channel, language)
+        metrics.otp_sent(channel, "emulator")  # once committed: a rolled-back add sent nothing
         return number
 
     async def create_number(self, waba: Waba, phone: ParsedPhone, verified_name: str) -> PhoneNumber:
@@ -119,6 +121,7 @@ class Emulator:
     async def request_code(self, number: PhoneNumber, channel: str, language: str) -> None:
         async with self._change() as uow:
             await self._send_code(uow, await self._locked(uow, number), channel, language)
+        metrics.otp_sent(channel, "emulator")
 
     async def _send_code(self, uow: UnitOfWork, number: PhoneNumber, channel: str, language: str) -> None:
         if lifecycle.is_code_verified(number.state):

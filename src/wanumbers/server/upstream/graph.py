@@ -17,6 +17,7 @@ from typing import Any
 
 from wanumbers.client import AsyncCloudAPI, WanumbersError
 from wanumbers.client import PhoneNumber as GraphNumber
+from wanumbers.server import metrics
 from wanumbers.server.domain import lifecycle
 from wanumbers.server.domain.clock import Clock
 from wanumbers.server.domain.errors import DomainError, Reason
@@ -141,6 +142,7 @@ class GraphUpstream:
     async def request_code(self, number: PhoneNumber, channel: str, language: str) -> None:
         with translated("request_code"):
             await self._graph.request_verification_code(channel, language, phone_number_id=str(number.id))
+        metrics.otp_sent(channel, "graph")
 
     async def verify_code(self, number: PhoneNumber, code: str) -> None:
         try:
