@@ -48,6 +48,11 @@ RATE_LIMITED = Counter(
 OTPS_SENT = Counter(
     "wanumbers_otps_sent", "Verification codes sent, by channel and upstream.", ["channel", "upstream"]
 )
+EVENT_DELIVERIES = Counter(
+    "wanumbers_event_deliveries",
+    "Webhook delivery attempts by producer (meta, kaleyra) and outcome (delivered, retry, dead).",
+    ["producer", "outcome"],
+)
 STORE_ERRORS = Counter(
     "wanumbers_store_errors",
     "Store operations that failed: a bound exceeded (timeout) or the connection refused (unavailable).",
@@ -107,6 +112,10 @@ def rate_limited(contract: str) -> None:
 
 def otp_sent(channel: str, upstream: str) -> None:
     OTPS_SENT.labels(channel, upstream).inc()
+
+
+def event_delivery(producer: str, outcome: str) -> None:
+    EVENT_DELIVERIES.labels(producer, outcome).inc()
 
 
 def store_error(kind: str) -> None:

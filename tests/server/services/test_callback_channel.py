@@ -20,6 +20,7 @@ from starlette.testclient import TestClient
 from tests._sync import save, stored_number, sync
 from tests.conftest import Tenant
 from tests.server.surfaces.kaleyra.conftest import Added, add_number
+from tests.server.surfaces.test_operations import sample
 from wanumbers.server.domain.delivery import Status
 from wanumbers.server.domain.lifecycle import NumberState
 from wanumbers.server.domain.outbound import OutboundRequest, PhoneNumberChange
@@ -309,6 +310,9 @@ def test_the_queue_delivers_a_control_plane_quality_drop_to_the_profile_signed_w
     route(app_client, tenant, added, callback_profile_id=profile_id)
 
     sync(sim.set_quality(runtime, added.e164, "RED"))
+    delivered_before = sample(
+        app_client, "wanumbers_event_deliveries_total", producer="kaleyra", outcome="delivered"
+    )
     sync(runtime.deliver_due())
 
     [got] = [r for r in receiver.received if r.path == "/q"]
@@ -317,6 +321,10 @@ def test_the_queue_delivers_a_control_plane_quality_drop_to_the_profile_signed_w
     assert body["event"] == "FLAGGED" and body["display_phone_number"] == added.e164.lstrip("+")
     [delivery] = [d for d in sync(events.deliveries(runtime)) if d.producer == "kaleyra"]
     assert delivery.status is Status.DELIVERED
+    delivered = sample(
+        app_client, "wanumbers_event_deliveries_total", producer="kaleyra", outcome="delivered"
+    )
+    assert delivered == delivered_before + 1
 
 
 def test_a_delivery_whose_profile_was_deleted_is_not_sent(

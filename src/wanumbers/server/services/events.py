@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 import httpx
 import orjson
 
+from wanumbers.server import metrics
 from wanumbers.server.domain import webhooks
 from wanumbers.server.domain.clock import SystemClock
 from wanumbers.server.domain.delivery import (
@@ -243,6 +244,7 @@ class DeliveryWorker:
                     delivery.id, status=Status.DEAD, code=None, error=error, retry_at=now, now=now
                 )
                 await uow.commit()
+            metrics.event_delivery(delivery.producer, "dead")
             return
         client, limit = self._lane()
         async with limit:
@@ -252,6 +254,7 @@ class DeliveryWorker:
             now = self._clock.now()
             if code is not None and is_success(code):
                 await uow.events.delivered(delivery.id, code, now)
+                outcome = "delivered"
             else:
                 attempts = delivery.attempts + 1
                 wait = self.schedule.delay(attempts, self._jitter(), retry_after)
@@ -262,7 +265,9 @@ class DeliveryWorker:
                 )
                 if status is Status.DEAD:
                     log.warning("delivery %s dead after %s attempts: %s", delivery.id, attempts, error)
+                outcome = "dead" if status is Status.DEAD else "retry"
             await uow.commit()
+        metrics.event_delivery(delivery.producer, outcome)
 
     async def _current(self, delivery: DeliveryRecord) -> OutboundRequest | None:
         """The request to send now: as stored, or rendered again by its producer's ``refresh``."""
