@@ -15,7 +15,9 @@ from collections.abc import Coroutine
 from typing import Any, TypeVar
 
 import anyio
+import anyio.to_thread
 import httpx
+import sniffio
 from starlette.types import ASGIApp
 
 __all__ = ["ASGITransport", "SyncASGITransport", "run_on_helper_loop"]
@@ -53,14 +55,33 @@ def _stop(loop: asyncio.AbstractEventLoop, thread: threading.Thread) -> None:
 
 def run_on_helper_loop(coroutine: Coroutine[Any, Any, T]) -> T:
     """Run ``coroutine`` on the shared helper loop and wait for its result."""
-    return asyncio.run_coroutine_threadsafe(coroutine, _helper_loop()).result()
+    return asyncio.run_coroutine_threadsafe(_as_asyncio(coroutine), _helper_loop()).result()
+
+
+async def _as_asyncio(coroutine: Coroutine[Any, Any, T]) -> T:
+    # The task runs in a copy of the caller's context: called from trio code, sniffio's variable would
+    # still say "trio", and anyio (Starlette's, ours) would reach for trio on this asyncio loop.
+    sniffio.current_async_library_cvar.set(None)
+    return await coroutine
 
 
 class ASGITransport(httpx.ASGITransport):
     """httpx's ASGI transport, plus the request's read timeout: a slow app (say, an injected delay
-    fault) raises ``httpx.ReadTimeout`` as it would over a socket, so timeout handling is testable."""
+    fault) raises ``httpx.ReadTimeout`` as it would over a socket, so timeout handling is testable.
+
+    The service is asyncio code (its store drivers, its deadlines): a caller on another event loop
+    library (trio, through anyio) has its requests served on the helper loop, from a worker thread."""
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if sniffio.current_async_library() != "asyncio":
+            await request.aread()
+            return await anyio.to_thread.run_sync(run_on_helper_loop, self._buffered(request))
+        return await self._served(request)
+
+    async def _buffered(self, request: httpx.Request) -> httpx.Response:
+        return await _buffer(await self._served(request))
+
+    async def _served(self, request: httpx.Request) -> httpx.Response:
         timeout = request.extensions.get("timeout", {}).get("read")
         if timeout is None:
             return await super().handle_async_request(request)
@@ -82,12 +103,13 @@ class SyncASGITransport(httpx.BaseTransport):
         return run_on_helper_loop(self._send(request))
 
     async def _send(self, request: httpx.Request) -> httpx.Response:
-        response = await self._inner.handle_async_request(request)
-        # Raw bytes: the new response decodes them itself, per its Content-Encoding.
-        content = b"".join([chunk async for chunk in response.aiter_raw()])
-        return httpx.Response(
-            response.status_code,
-            headers=response.headers,
-            content=content,
-            extensions=response.extensions,
-        )
+        return await _buffer(await self._inner.handle_async_request(request))
+
+
+async def _buffer(response: httpx.Response) -> httpx.Response:
+    """``response`` read whole, so it can leave the loop that streamed it. Raw bytes: the new response
+    decodes them itself, per its Content-Encoding."""
+    content = b"".join([chunk async for chunk in response.aiter_raw()])
+    return httpx.Response(
+        response.status_code, headers=response.headers, content=content, extensions=response.extensions
+    )
