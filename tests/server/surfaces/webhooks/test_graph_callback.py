@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from starlette.testclient import TestClient
 
-from tests._sync import stored_number, sync
+from tests._sync import save, stored_number, sync
 from tests.conftest import make_tenant
 from wanumbers.server.app import create_app
 from wanumbers.server.bootstrap import build_runtime
@@ -39,7 +39,10 @@ def live_settings(database_url: str, **extra: Any) -> Settings:
 
 @pytest.fixture
 def live(database_url: str) -> Iterator[tuple[TestClient, Runtime, PhoneNumber]]:
-    settings = live_settings(database_url, graph_app_secret=SECRET, graph_verify_token=VERIFY)
+    # WANUMBERS_ALLOW_PRIVATE_URLS: the callback profile's receiver is on loopback.
+    settings = live_settings(
+        database_url, graph_app_secret=SECRET, graph_verify_token=VERIFY, allow_private_urls=True
+    )
     rt = build_runtime(settings)
     tenant = make_tenant(rt)
     number = PhoneNumber(
@@ -50,6 +53,18 @@ def live(database_url: str) -> Iterator[tuple[TestClient, Runtime, PhoneNumber]]
     with TestClient(create_app(settings, runtime=rt)) as client:
         yield client, rt, number
     sync(rt.close())
+
+
+def tenant_sid(rt: Runtime, waba_id: int) -> str:
+    async def owner() -> str:
+        async with rt.uow() as uow:
+            waba = await uow.wabas.get(waba_id)
+            assert waba is not None
+            account = await uow.accounts.by_id(waba.account_id)
+            assert account is not None
+            return account.sid
+
+    return sync(owner())
 
 
 async def _create(rt: Runtime, number: PhoneNumber) -> None:
@@ -168,3 +183,39 @@ def test_without_an_app_secret_there_is_no_callback(database_url: str, runtime: 
     ):
         with TestClient(create_app(settings, runtime=runtime)) as client:
             assert client.post(PATH, content=b"{}", headers=signed(b"{}")).status_code == 404
+
+
+def test_a_received_quality_update_is_forwarded_to_the_numbers_callback_profile(live: Any) -> None:
+    """The gateway's promise: what Meta tells us about a number reaches the BSP customer's callback
+    profile, signed with the profile's Standard Webhooks secret."""
+    from standardwebhooks import Webhook
+
+    from tests.server.events.receiver import ScriptedReceiver
+    from wanumbers.server.services import admin, callback_profiles
+
+    client, rt, number = live
+    receiver = ScriptedReceiver().start()
+    try:
+        account = sync(admin.find_account(rt, tenant_sid(rt, number.waba_id)))
+        payload = {
+            "title": "Hook",
+            "http_method": "POST",
+            "url": receiver.url,
+            "events": ["phone_number_quality_update"],
+        }
+        profile = sync(callback_profiles.create(rt, account, payload))
+        stored = stored_number(rt, number.id)
+        stored.routing.callback_profile_id = profile.id
+        sync(save(rt, stored))
+
+        body = notification("phone_number_quality_update_throughput_upgrade", number.waba_id)
+        assert client.post(PATH, content=body, headers=signed(body)).json() == {"received": 1, "applied": 1}
+        sync(rt.deliver_due())
+
+        [(_, _, sent, headers)] = [r for r in receiver.requests if r[0] == "POST"]
+        secret = sync(callback_profiles.secret(rt, account.sid, profile.id))
+        forwarded = Webhook(secret).verify(sent, headers)
+        assert forwarded["event"] == "THROUGHPUT_UPGRADE"
+        assert forwarded["display_phone_number"] == "15550783881"
+    finally:
+        receiver.stop()
