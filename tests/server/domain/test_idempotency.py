@@ -4,6 +4,7 @@ and which answers are remembered."""
 from __future__ import annotations
 
 import hashlib
+import hmac
 from datetime import timedelta
 
 import pytest
@@ -52,11 +53,12 @@ def test_scope_is_a_digest_of_credential_method_and_path() -> None:
     assert scope("ab", "POST", "/c") != scope("a", "bPOST", "/c")
 
 
-def test_fingerprint_is_query_and_exact_body() -> None:
-    assert fingerprint(b"a=1", b"{}") == hashlib.sha256(b"a=1\0{}").hexdigest()
-    assert fingerprint(b"a=1", b"{}") != fingerprint(b"a=2", b"{}")
-    assert fingerprint(b"", b'{"a": 1}') != fingerprint(b"", b'{"a":1}')
-    assert fingerprint(b"a", b"b") != fingerprint(b"ab", b"")
+def test_fingerprint_is_a_keyed_digest_of_query_and_exact_body() -> None:
+    assert fingerprint(b"a=1", b"{}", b"k") == hmac.new(b"k", b"a=1\0{}", hashlib.sha256).hexdigest()
+    assert fingerprint(b"a=1", b"{}", b"k") != fingerprint(b"a=1", b"{}", b"other key")
+    assert fingerprint(b"a=1", b"{}", b"k") != fingerprint(b"a=2", b"{}", b"k")
+    assert fingerprint(b"", b'{"a": 1}', b"k") != fingerprint(b"", b'{"a":1}', b"k")
+    assert fingerprint(b"a", b"b", b"k") != fingerprint(b"ab", b"", b"k")
 
 
 @pytest.mark.parametrize(

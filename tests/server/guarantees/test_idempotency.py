@@ -73,7 +73,7 @@ def test_a_duplicate_while_the_first_is_in_flight_is_409(
     key = str(uuid.uuid4())
     account = sync(admin.find_account(runtime, tenant.sid))
     scope = idempotency.scope(f"account:{account.id}", "POST", post.path)
-    fingerprint = idempotency.fingerprint(b"", _json(post.body))
+    fingerprint = idempotency.fingerprint(b"", _json(post.body), runtime.otp_key)
     assert sync(service.claim(runtime, scope, key, fingerprint)).outcome is idempotency.Outcome.CLAIMED
     sent = post.otps_sent()
     assert_envelope(contract, post.send(app_client, key), 409, CONFLICT[contract])

@@ -11,6 +11,7 @@ server fault (5xx) or a rejected credential (401) are not remembered, so a retry
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -34,9 +35,11 @@ def scope(owner: str, method: str, path: str) -> str:
     return hashlib.sha256(f"{owner}\n{method}\n{path}".encode()).hexdigest()
 
 
-def fingerprint(query: bytes, body: bytes) -> str:
-    """What "the same request" means: same query string and byte-identical body."""
-    return hashlib.sha256(query + b"\0" + body).hexdigest()
+def fingerprint(query: bytes, body: bytes, key: bytes) -> str:
+    """What "the same request" means: same query string and byte-identical body. Keyed (HMAC with the
+    OTP key): a body carrying a 6-digit PIN or code must not be recoverable from the stored digest by
+    trying all million of them."""
+    return hmac.new(key, query + b"\0" + body, hashlib.sha256).hexdigest()
 
 
 def is_remembered(status: int) -> bool:

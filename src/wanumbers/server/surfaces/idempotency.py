@@ -50,7 +50,7 @@ async def once(
         log.exception("credential check failed on %s", contract)
         return server_fault(contract)
     key_scope = idempotency.scope(f"account:{account.id}", request.method, request.url.path)
-    fingerprint = idempotency.fingerprint(bytes(request.scope.get("query_string", b"")), body)
+    fingerprint = idempotency.fingerprint(bytes(request.scope.get("query_string", b"")), body, rt.otp_key)
     try:
         claim = await service.claim(rt, key_scope, key, fingerprint)
     except Exception:
