@@ -20,6 +20,7 @@ import httpx
 import pytest
 
 from tests._processes import Server, serving, wanumbers
+from tests.server.events.receiver import ScriptedReceiver, eventually
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
@@ -53,6 +54,8 @@ class Fleet:
     pending: str  # Acme's number waiting for its OTP (E.164)
     pending_id: str
     rival_e164: str
+    acme_app: dict[str, Any]  # Acme's app id and secret (`wanumbers apps secret`)
+    acme_user_token: str  # a Graph token of Acme's (`wanumbers tokens create`)
 
 
 def _cli(*args: str) -> dict[str, Any]:
@@ -99,6 +102,22 @@ class Api:
         assert self.verify(tenant, number_id, "+91" + national, self.otp("+91" + national)) == 200
         return number_id
 
+    def subscribe(self, fleet: Fleet, url: str) -> None:
+        """Acme's app subscribed the way Meta takes it (handshake to ``url``), and on Acme's WABA."""
+        app_id, secret = fleet.acme_app["app_id"], fleet.acme_app["app_secret"]
+        params = {
+            "object": "whatsapp_business_account",
+            "callback_url": url,
+            "verify_token": "console-browser",
+            "fields": "phone_number_quality_update",
+        }
+        bearer = {"Authorization": f"Bearer {app_id}|{secret}"}
+        answer = self.http.post(f"/v23.0/{app_id}/subscriptions", params=params, headers=bearer)
+        assert answer.status_code == 200, answer.text
+        user = {"Authorization": f"Bearer {fleet.acme_user_token}"}
+        waba = self.http.post(f"/v23.0/{fleet.acme.waba_id}/subscribed_apps", headers=user)
+        assert waba.status_code == 200, waba.text
+
     def sim(self, number_id: str, action: str, body: dict[str, Any] | None = None) -> None:
         response = self.http.post(f"/sim/numbers/{number_id}/{action}", headers=self.admin, json=body or {})
         assert response.status_code == 200, response.text
@@ -111,6 +130,8 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
     database_url = f"sqlite:///{work / 'console.db'}"
     acme, rival = _tenant(database_url, "Acme Retail"), _tenant(database_url, "Rival Foods")
     token = _cli("sim", "token", "--database-url", database_url)["admin_token"]
+    acme_app = _cli("apps", "secret", "--sid", acme.sid, "--database-url", database_url)
+    user_token = _cli("tokens", "create", "--sid", acme.sid, "--database-url", database_url)["access_token"]
     with serving(database_url, work / "serve.log") as server:
         api = Api(server, token)
         limited = api.connected(acme, "9876500001", "Acme Support")
@@ -130,7 +151,18 @@ def fleet(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fleet]:
         pending_id = api.add(acme, "9876500099", "Acme Onboarding")
         api.connected(rival, "9123400001", "Rival Kitchen")
         api.close()
-        yield Fleet(server, token, acme, rival, limited, "+919876500099", pending_id, "+919123400001")
+        yield Fleet(
+            server,
+            token,
+            acme,
+            rival,
+            limited,
+            "+919876500099",
+            pending_id,
+            "+919123400001",
+            acme_app,
+            user_token,
+        )
 
 
 @pytest.fixture(scope="module")
@@ -259,6 +291,27 @@ def test_console_in_a_real_browser(fleet: Fleet, browser: Any) -> None:
     page.open("/console/emulator")
     page.find("td.otp")
     page.shot("emulator")
+
+    # a webhook delivered to a real receiver, read and replayed from the deliveries page
+    hook = ScriptedReceiver().start()
+    try:
+        api = Api(fleet.server, fleet.admin_token)
+        api.subscribe(fleet, hook.url)
+        api.sim(fleet.limited_id, "quality", {"rating": "RED"})
+        api.close()
+        posts = lambda: [r for r in hook.requests if r[0] == "POST"]  # noqa: E731
+        eventually(lambda: len(posts()) == 1, timeout=WAIT)
+        page.find("nav a[href='/console/deliveries']").click()
+        page.find("table.deliveries tbody tr td a").click()
+        assert "delivered" in page.find("#delivery-status").text
+        assert posts()[0][3]["x-hub-signature-256"] in page.text()
+        page.shot("delivery")
+        page.find("form[action$='/replay'] button").click()
+        assert "Queued again" in page.find("p.notice").text
+        eventually(lambda: len(posts()) == 2, timeout=WAIT)
+        assert posts()[1][2] == posts()[0][2]
+    finally:
+        hook.stop()
     page.sign_out()
 
     # a tenant signed in with its API key sees none of another tenant's numbers

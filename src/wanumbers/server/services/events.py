@@ -367,13 +367,30 @@ async def emitted(rt: Runtime, waba_id: int | None = None, limit: int = 100) -> 
         return await uow.events.events(waba_id, limit)
 
 
-async def replay(rt: Runtime, delivery_id: object) -> DeliveryRecord:
-    """Send a delivery again (whatever its status), as soon as the worker runs."""
+def _delivery_id(delivery_id: object) -> int:
     number = delivery_id if isinstance(delivery_id, int) and not isinstance(delivery_id, bool) else None
-    if isinstance(delivery_id, str) and delivery_id.isascii() and delivery_id.isdigit():
+    if (
+        isinstance(delivery_id, str)
+        and delivery_id.isascii()
+        and delivery_id.isdigit()
+        and len(delivery_id) < 19
+    ):
         number = int(delivery_id)
     if number is None or number < 1:
         raise DomainError(Reason.INVALID_PARAMETER, "id must be a positive integer", field="id")
+    return number
+
+
+async def delivery(rt: Runtime, delivery_id: object) -> DeliveryRecord | None:
+    """One delivery with its stored request (the console's deliveries page), or ``None``."""
+    number = _delivery_id(delivery_id)
+    async with rt.uow() as uow:
+        return await uow.events.get(number)
+
+
+async def replay(rt: Runtime, delivery_id: object) -> DeliveryRecord:
+    """Send a delivery again (whatever its status), as soon as the worker runs."""
+    number = _delivery_id(delivery_id)
     async with rt.uow(write=True) as uow:
         await rt.sync_clock(uow)
         if not await uow.events.replay(number, rt.clock.now()):

@@ -1,6 +1,6 @@
 """The console over HTTP (Starlette's test client, both stores): sign-in and its cookie, CSRF on every
-form, the same isolation as the APIs, the emulator's controls doing what ``/sim`` does, and the console
-off where the control plane is."""
+form, the same isolation as the APIs, the emulator's controls doing what ``/sim`` does, the webhook
+deliveries page (a real loopback receiver) and its replay, and the console off where the control plane is."""
 
 from __future__ import annotations
 
@@ -14,8 +14,12 @@ from starlette.testclient import TestClient
 
 from tests._sync import stored_number, sync
 from tests.conftest import Tenant
+from tests.server.events.receiver import ScriptedReceiver
+from tests.server.events.test_delivery_e2e import connected
+from tests.server.events.test_subscriptions import app_token, subscribe_app
 from wanumbers.server.app import create_app
-from wanumbers.server.services import admin, sim
+from wanumbers.server.domain.delivery import Status
+from wanumbers.server.services import admin, apps, events, sim
 from wanumbers.server.services.runtime import Runtime
 from wanumbers.server.settings import Settings
 from wanumbers.server.surfaces.console import pages, session
@@ -331,6 +335,123 @@ def test_emulator_page_clock_faults_and_reset(
     assert client.get(f"/console/numbers/{added.id}").status_code == 404
 
 
+# --- webhook deliveries ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def hook() -> Iterator[ScriptedReceiver]:
+    receiver = ScriptedReceiver().start()
+    yield receiver
+    receiver.stop()
+
+
+def banned_and_delivered(client: TestClient, runtime: Runtime, tenant: Tenant, hook: ScriptedReceiver) -> int:
+    """An app subscribed the way Meta takes it, a ban from the control plane: one account_update
+    delivered to the loopback receiver. Returns the delivery's id."""
+    app_id, token = app_token(runtime, tenant)
+    assert subscribe_app(client, app_id, token, hook.url).status_code == 200  # type: ignore[attr-defined]
+    user = {"Authorization": f"Bearer {sync(admin.create_access_token(runtime, tenant.sid))}"}
+    assert client.post(f"/{tenant.waba_id}/subscribed_apps", headers=user).status_code == 200
+    connected(runtime, tenant)
+    sync(sim.enforce(runtime, E164, "ban"))
+    assert sync(runtime.deliver_due()) == 1
+    (delivery,) = sync(events.deliveries(runtime))
+    assert delivery.status is Status.DELIVERED
+    return delivery.id
+
+
+def test_the_deliveries_page_lists_a_control_plane_change_and_shows_its_payload(
+    client: TestClient, runtime: Runtime, tenant: Tenant, admin_token: str, hook: ScriptedReceiver
+) -> None:
+    delivery_id = banned_and_delivered(client, runtime, tenant, hook)
+    sign_in(client, admin_token)
+    assert '<a href="/console/deliveries">Deliveries</a>' in client.get("/console/fleet").text
+    listed = client.get("/console/deliveries")
+    assert listed.status_code == 200
+    assert f'<a href="/console/deliveries/{delivery_id}">#{delivery_id}</a>' in listed.text
+    assert "<code>account_update</code>" in listed.text and hook.url in listed.text
+    assert "b-delivered" in listed.text and "HTTP 200" in listed.text and str(tenant.waba_id) in listed.text
+    assert f"#{delivery_id}" in client.get("/console/deliveries", params={"status": "delivered"}).text
+    assert "No delivery is dead." in client.get("/console/deliveries", params={"status": "dead"}).text
+    bad = client.get("/console/deliveries", params={"status": "lost"})
+    assert bad.status_code == 400 and "status must be one of pending, delivered, dead" in bad.text
+    one = client.get(f"/console/deliveries/{delivery_id}")
+    assert one.status_code == 200
+    sent_body = hook.requests[-1][2]
+    signature = hook.requests[-1][3]["x-hub-signature-256"]
+    assert signature.startswith("sha256=") and signature in one.text  # a signature, shown
+    # the body pretty-printed (orjson's compact form has no space after the colon) and escaped
+    assert "\n  &#34;object&#34;: &#34;whatsapp_business_account&#34;,\n" in one.text
+    assert b'"object":"whatsapp_business_account"' in sent_body
+    assert "<code>User-Agent</code>" in one.text and "facebookexternalua" in one.text
+    assert sync(apps.secret(runtime, tenant.sid)).app_secret not in one.text
+    for missing in ("999999", "0", "x", "9" * 40):
+        assert client.get(f"/console/deliveries/{missing}").status_code == 404
+
+
+def test_replay_needs_csrf_then_queues_the_delivery_again_and_the_worker_sends_it(
+    client: TestClient, runtime: Runtime, tenant: Tenant, admin_token: str, hook: ScriptedReceiver
+) -> None:
+    delivery_id = banned_and_delivered(client, runtime, tenant, hook)
+    sent = len(hook.requests)
+    sign_in(client, admin_token)
+    page = client.get(f"/console/deliveries/{delivery_id}")
+    refused = client.post(f"/console/deliveries/{delivery_id}/replay", data={})
+    forged = client.post(f"/console/deliveries/{delivery_id}/replay", data={"csrf": "x" * 43})
+    assert refused.status_code == 403 and forged.status_code == 403
+    assert sync(events.deliveries(runtime))[0].status is Status.DELIVERED
+    replayed = client.post(
+        f"/console/deliveries/{delivery_id}/replay", data={"csrf": csrf_of(page)}, follow_redirects=False
+    )
+    assert replayed.status_code == 303
+    assert replayed.headers["location"] == f"/console/deliveries/{delivery_id}?done=replay"
+    shown = client.get(replayed.headers["location"])
+    assert "Queued again" in shown.text and "b-pending" in shown.text
+    (delivery,) = sync(events.deliveries(runtime))
+    assert delivery.status is Status.PENDING and delivery.attempts == 0
+    assert sync(runtime.deliver_due()) == 1
+    assert len(hook.requests) == sent + 1 and hook.requests[-1][2] == hook.requests[sent - 1][2]
+    assert "b-delivered" in client.get(f"/console/deliveries/{delivery_id}").text
+    assert client.post("/console/deliveries/999999/replay", data={"csrf": csrf_of(page)}).status_code == 404
+
+
+def test_deliveries_are_the_admin_s_as_the_emulator_page_is(
+    client: TestClient, runtime: Runtime, tenant: Tenant, hook: ScriptedReceiver
+) -> None:
+    delivery_id = banned_and_delivered(client, runtime, tenant, hook)
+    sign_in(client, tenant.api_key)
+    page = client.get("/console/fleet")
+    assert "/console/deliveries" not in page.text
+    assert client.get("/console/deliveries").status_code == 403
+    assert client.get(f"/console/deliveries/{delivery_id}").status_code == 403
+    replay = client.post(f"/console/deliveries/{delivery_id}/replay", data={"csrf": csrf_of(page)})
+    assert replay.status_code == 403
+    assert sync(events.deliveries(runtime))[0].status is Status.DELIVERED
+
+
+def test_header_values_that_are_credentials_are_masked_and_signatures_are_not() -> None:
+    shown = pages.shown_headers(
+        (
+            ("Content-Type", "application/json"),
+            ("X-Hub-Signature-256", "sha256=ab"),
+            ("webhook-signature", "v1,xyz"),
+            ("Authorization", "Bearer s3cret"),
+            ("X-Api-Key", "k"),
+            ("X-Auth-Token", "t"),
+        )
+    )
+    assert shown == [
+        ("Content-Type", "application/json"),
+        ("X-Hub-Signature-256", "sha256=ab"),
+        ("webhook-signature", "v1,xyz"),
+        ("Authorization", pages.MASK),
+        ("X-Api-Key", pages.MASK),
+        ("X-Auth-Token", pages.MASK),
+    ]
+    assert pages.pretty_body(b'{"a":[1]}') == '{\n  "a": [\n    1\n  ]\n}'
+    assert pages.pretty_body(b"not json \xff") == "not json \ufffd"
+
+
 # --- on and off ------------------------------------------------------------------------------------
 
 
@@ -378,5 +499,6 @@ def test_with_the_control_plane_off_a_served_console_has_no_controls(
         assert page.status_code == 200 and "Emulator controls" not in page.text
         assert "OTP outbox" not in page.text
         assert served.get("/console/emulator").status_code == 404
+        assert served.get("/console/deliveries").status_code == 404
         refused = served.post(f"/console/numbers/{added.id}/ban", data={"csrf": csrf_of(page)})
         assert refused.status_code == 404

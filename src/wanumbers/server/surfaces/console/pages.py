@@ -1,6 +1,7 @@
-"""The console's pages: sign-in, fleet, number, emulator. Each handler reads the session, calls the
-services (``services.console`` for what it reads, ``services.sim`` for the emulator's controls, as
-``/sim`` does) and renders a template; every POST checks the CSRF token and answers 303 to a page.
+"""The console's pages: sign-in, fleet, number, emulator, webhook deliveries. Each handler reads the
+session, calls the services (``services.console`` for what it reads, ``services.sim`` for the
+emulator's controls, as ``/sim`` does, ``services.events`` for the deliveries, as ``wanumbers events``
+does) and renders a template; every POST checks the CSRF token and answers 303 to a page.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from wanumbers.server.domain.control import ANY_ROUTE, NAME_DECISIONS, THROUGHPUT_LEVELS, FaultMode
+from wanumbers.server.domain.delivery import Status
 from wanumbers.server.domain.errors import DomainError, Reason
 from wanumbers.server.domain.health import BLOCKED, LIMITED, derive_health
 from wanumbers.server.domain.lifecycle import (
@@ -31,10 +33,11 @@ from wanumbers.server.domain.lifecycle import (
     Throughput,
 )
 from wanumbers.server.domain.node import FIELDS, project
-from wanumbers.server.services import console, sim
+from wanumbers.server.services import console, events, sim
 from wanumbers.server.services.console import Principal
 from wanumbers.server.services.numbers import NumberView
 from wanumbers.server.settings import Settings
+from wanumbers.server.storage.repositories.events import DeliveryRecord
 from wanumbers.server.storage.repositories.fleet import FILTERS, HEALTH, SORTS, FleetQuery, FleetRow
 from wanumbers.server.surfaces.asgi import TooLarge
 from wanumbers.server.surfaces.console import session
@@ -566,6 +569,92 @@ async def emulator_action(request: Request, signed: Signed) -> Response:
         raise Refused(404, "No such control.")
     _forget_counts(request)
     return redirect(f"/console/emulator?done={done}")
+
+
+# --- webhook deliveries ----------------------------------------------------------------------------
+
+DELIVERIES_SHOWN = 100  # the newest deliveries the list shows
+# Headers a callback profile may carry that hold a credential of the receiver's: shown masked. The
+# signatures (X-Hub-Signature-256, webhook-signature) are shown; no header ever holds a signing secret.
+_MASKED_HEADERS = ("authorization", "proxy-authorization", "cookie")
+_MASKED_WORDS = ("token", "secret", "password", "api-key", "apikey")
+MASK = "(hidden)"
+
+
+def shown_headers(headers: tuple[tuple[str, str], ...]) -> list[tuple[str, str]]:
+    """A stored request's headers as the console shows them: credentials a receiver set are masked."""
+    shown = []
+    for name, value in headers:
+        lower = name.lower()
+        hidden = lower in _MASKED_HEADERS or any(word in lower for word in _MASKED_WORDS)
+        shown.append((name, MASK if hidden else value))
+    return shown
+
+
+def pretty_body(body: bytes) -> str:
+    """A JSON body indented; anything else as text (undecodable bytes replaced)."""
+    try:
+        return orjson.dumps(orjson.loads(body), option=orjson.OPT_INDENT_2).decode()
+    except orjson.JSONDecodeError:
+        return body.decode("utf-8", "replace")
+
+
+@page
+async def deliveries_page(request: Request, signed: Signed) -> Response:
+    """The newest webhook deliveries (``?status=``), as ``wanumbers events list`` reads them."""
+    _controls(request, signed)
+    status = request.query_params.get("status", "")
+    found = await events.deliveries(runtime(request), status or None, DELIVERIES_SHOWN)
+    return html(
+        "deliveries.html",
+        **_context(
+            request,
+            signed,
+            rows=found,
+            wanted=status,
+            statuses=[member.value for member in Status],
+            shown_limit=DELIVERIES_SHOWN,
+        ),
+    )
+
+
+async def _delivery(request: Request) -> DeliveryRecord:
+    raw = request.path_params["delivery_id"]
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 18 or int(raw) < 1:
+        raise Refused(404, "No such delivery.")
+    found = await events.delivery(runtime(request), raw)
+    if found is None:
+        raise Refused(404, "No such delivery.")
+    return found
+
+
+@page
+async def delivery_page(request: Request, signed: Signed) -> Response:
+    _controls(request, signed)
+    item = await _delivery(request)
+    return html(
+        "delivery.html",
+        **_context(
+            request,
+            signed,
+            item=item,
+            headers=shown_headers(item.request.headers),
+            body=pretty_body(item.request.body),
+            done="Queued again: the worker sends it when it is next due."
+            if request.query_params.get("done") == "replay"
+            else None,
+        ),
+    )
+
+
+@page
+async def delivery_replay(request: Request, signed: Signed) -> Response:
+    """Queue a delivery again: the same ``services.events.replay`` as ``wanumbers events replay``."""
+    _controls(request, signed)
+    await _checked_form(request, signed)
+    item = await _delivery(request)
+    await events.replay(runtime(request), item.id)
+    return redirect(f"/console/deliveries/{item.id}?done=replay")
 
 
 # --- static ----------------------------------------------------------------------------------------

@@ -39,6 +39,16 @@ def routes(settings: Settings) -> list[BaseRoute]:
                 Route(
                     "/emulator/{action}", pages.emulator_action, methods=["POST"], name="console_emulator_do"
                 ),
+                Route("/deliveries", pages.deliveries_page, methods=["GET"], name="console_deliveries"),
+                Route(
+                    "/deliveries/{delivery_id}", pages.delivery_page, methods=["GET"], name="console_delivery"
+                ),
+                Route(
+                    "/deliveries/{delivery_id}/replay",
+                    pages.delivery_replay,
+                    methods=["POST"],
+                    name="console_delivery_replay",
+                ),
                 Route("/static/console.css", pages.stylesheet, methods=["GET"], name="console_css"),
             ],
         )
