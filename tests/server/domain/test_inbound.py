@@ -149,6 +149,8 @@ def test_what_is_not_a_notification_is_named(body: Any, message: str) -> None:
         ("phone_number_quality_update", "15550783881", "+15550783881"),
         ("phone_number_name_update", "+15550783881", "+15550783881"),
         ("phone_number_name_update", "1555 078", None),
+        ("phone_number_name_update", "++15550783881", None),
+        ("phone_number_name_update", "X15550783881", None),
         ("phone_number_name_update", "", None),
         ("account_update", "15550783881", None),
     ],
@@ -157,8 +159,9 @@ def test_the_number_a_change_is_about(field: str, display: str, e164: str | None
     assert inbound.number_e164(change(field, display_phone_number=display)) == e164
 
 
-def test_a_change_without_a_display_number_is_about_no_number() -> None:
-    assert inbound.number_e164(change("phone_number_quality_update")) is None
+@pytest.mark.parametrize("value", [{}, {"display_phone_number": None}, {"display_phone_number": 15550783881}])
+def test_a_change_without_a_display_number_is_about_no_number(value: dict[str, Any]) -> None:
+    assert inbound.number_e164(change("phone_number_quality_update", **value)) is None
 
 
 # -- phone_number_quality_update -------------------------------------------------------------------

@@ -144,6 +144,7 @@ def test_a_reinstatement_is_meta_s_example() -> None:
         (datetime(2026, 1, 2, 23, 59, tzinfo=UTC), "January 2, 2026"),
         (datetime(2026, 1, 2, 23, 59, tzinfo=UTC) + timedelta(minutes=2), "January 3, 2026"),
         (datetime(2026, 1, 3, 1, 0, tzinfo=timezone(timedelta(hours=5))), "January 2, 2026"),
+        (datetime(2026, 12, 31, 20, 0, tzinfo=UTC), "December 31, 2026"),  # already 2027 in the far east
     ],
 )
 def test_a_ban_date_is_printed_as_meta_prints_it_in_utc(

@@ -91,7 +91,10 @@ def number_e164(change: PhoneNumberChange) -> str | None:
     """The number a phone-number change is about (``display_phone_number`` is digits, no ``+``)."""
     if change.field not in NUMBER_FIELDS:
         return None
-    digits = str(change.value.get("display_phone_number", "")).lstrip("+")
+    display = change.value.get("display_phone_number")
+    if not isinstance(display, str):
+        return None
+    digits = display.removeprefix("+")
     return f"+{digits}" if digits.isdigit() else None
 
 

@@ -112,7 +112,8 @@ def restriction(types: Sequence[str], expires: datetime) -> dict[str, Any]:
 
 def ban(state: str, at: datetime) -> dict[str, Any]:
     """``DISABLED_UPDATE``: ``DISABLE`` on a ban, ``REINSTATE`` when it is lifted (date as Meta prints it)."""
-    date = f"{at.astimezone(UTC):%B} {at.astimezone(UTC).day}, {at.astimezone(UTC).year}"
+    utc = at.astimezone(UTC)
+    date = f"{utc:%B} {utc.day}, {utc.year}"
     return {"event": "DISABLED_UPDATE", "ban_info": {"waba_ban_state": state, "waba_ban_date": date}}
 
 
