@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -53,6 +54,9 @@ def load_cmd(argv: Sequence[str]) -> list[str]:
     return pinned(LOAD_CPU, argv)
 
 
+_RUN_OTP_KEY = secrets.token_hex(32)
+
+
 def child_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """Environment for children: the repo's ``src`` and root importable, output unbuffered."""
     env = dict(os.environ)
@@ -62,6 +66,8 @@ def child_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     env["PYTHONPATH"] = os.pathsep.join(paths)
     env["PYTHONUNBUFFERED"] = "1"
     env.setdefault("WANUMBERS_UNVERIFIED_NUMBER_CAP", "1000000")  # load adds numbers it never verifies
+    # One OTP key for the run's CLI calls and servers (PostgreSQL stores refuse to start without one).
+    env.setdefault("WANUMBERS_OTP_KEY", _RUN_OTP_KEY)
     env.update(extra or {})
     return env
 
