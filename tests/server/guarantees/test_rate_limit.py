@@ -127,3 +127,37 @@ def test_retry_after_counts_whole_seconds_to_the_next_token() -> None:
     assert limit.retry_after(tat=110.0, now=100.0) == 10  # the bucket is one token over: 10 s
     assert limit.retry_after(tat=110.0, now=95.5) == 15
     assert limit.retry_after(tat=100.0, now=100.0) == 1  # never less than a second
+
+
+def test_a_slow_store_costs_one_request_a_wait_not_every_request_in_flight(
+    runtime: Runtime, tenant: Tenant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """S9's finding: with a generous limit, every request that arrived while a refill was slow waited out
+    the lease wait (250 ms) together. Now one waits; the others are counted locally meanwhile."""
+    import asyncio
+    import time
+
+    from wanumbers.server.services.ratelimit import Limiter
+    from wanumbers.server.storage.repositories.accounts import CredentialRepository
+
+    slow_check = CredentialRepository.any_live
+
+    async def slow_any_live(self: CredentialRepository, digest: str) -> bool:
+        await asyncio.sleep(1.0)  # a store held up by another session's lock
+        return await slow_check(self, digest)
+
+    monkeypatch.setattr(CredentialRepository, "any_live", slow_any_live)
+    limiter = Limiter(RateLimit.parse(DEFAULT))
+    assert limiter.limit.lease_size > 1  # the default limit leases in batches
+
+    async def timed() -> float:
+        start = time.monotonic()
+        assert await limiter.acquire(runtime, "digest-of-a-key") is None
+        return time.monotonic() - start
+
+    async def burst() -> list[float]:
+        return await asyncio.gather(*(timed() for _ in range(20)))
+
+    waits = sorted(sync(burst()))
+    assert waits[-1] >= limiter.lease_wait * 0.9  # the first request waited for the store, in bounds
+    assert waits[-2] < limiter.lease_wait / 2  # and no other did

@@ -24,6 +24,9 @@ Outcome = int | str
 _GRANTED, _UNKNOWN = "granted", "unknown"
 _PRUNE_EVERY = 60.0  # seconds between sweeps of idle buckets, per worker
 _IDLE = 3600.0  # a bucket whose tat is this far in the past is full again: forget it
+# After the store failed a refill (slow or away), this worker decides alone for this long before a
+# request waits on the store again: a stalled store costs one request LEASE_WAIT, not one per refill.
+_DECIDE_ALONE = 1.0
 
 
 @dataclass
@@ -42,6 +45,8 @@ class Limiter:
     _local: dict[str, LocalBucket] = field(default_factory=dict)
     # When a request first had to wait for the pending refill (loop time): how long the store has stalled.
     _waiting_since: dict[str, float] = field(default_factory=dict)
+    # Until when (loop time) the worker decides alone for a credential, after the store failed it.
+    _alone_until: dict[str, float] = field(default_factory=dict)
     _next_prune: float = 0.0
 
     async def acquire(self, rt: Runtime, key: str) -> int | None:
@@ -53,21 +58,37 @@ class Limiter:
             lease = self._leases.get(key)
             if lease is not None and lease.tokens > 0 and now < lease.until:
                 lease.tokens -= 1
-                if refill_due(lease.tokens, self.limit.lease_size):
+                if refill_due(lease.tokens, self.limit.lease_size) or self._lapsing(lease, now):
                     self._refill(rt, key, now)
                 return None
             refill = self._refill(rt, key, now)
+            if loop.time() < self._alone_until.get(key, 0.0):  # the store failed us a moment ago
+                return self._local.setdefault(key, LocalBucket(self.limit)).take(now)
+            someone_waits = key in self._waiting_since
             waited = loop.time() - self._waiting_since.setdefault(key, loop.time())
             if waited > self.lease_wait:  # an earlier request already waited this refill out: stalled
+                return self._alone(key, loop.time(), now)
+            if someone_waits and self.limit.lease_size > 1:
+                # A generous limit: one request waits for the refill, the others meanwhile are counted
+                # locally, so a slow store costs one request a wait, not every request in flight.
                 return self._local.setdefault(key, LocalBucket(self.limit)).take(now)
             try:
                 async with asyncio.timeout_at(deadline):
                     outcome = await asyncio.shield(refill)
             except Exception:  # the store is slow or away: this worker decides alone for now
-                return self._local.setdefault(key, LocalBucket(self.limit)).take(now)
+                return self._alone(key, loop.time(), now)
             if outcome != _GRANTED:
                 return None if outcome == _UNKNOWN else int(outcome)
             # Granted: take one of the new tokens (on the next turn; others may share the refill).
+
+    def _lapsing(self, lease: _Lease, now: float) -> bool:
+        """A batch lease in its last half second is renewed ahead, so no request waits when it lapses
+        (one-token leases stay exact: never fetched ahead)."""
+        return self.limit.lease_size > 1 and now > lease.until - LEASE_SECONDS / 2
+
+    def _alone(self, key: str, loop_now: float, now: float) -> int | None:
+        self._alone_until[key] = loop_now + _DECIDE_ALONE
+        return self._local.setdefault(key, LocalBucket(self.limit)).take(now)
 
     def _refill(self, rt: Runtime, key: str, now: float) -> asyncio.Task[Outcome]:
         """The (single) store request topping up ``key``'s lease, started if none is under way."""
@@ -102,6 +123,7 @@ class Limiter:
                 self._leases = {k: lease for k, lease in self._leases.items() if lease.until > now}
             await uow.commit()
         self._local.pop(key, None)  # the store answers again: its bucket rules
+        self._alone_until.pop(key, None)
         if not granted:
             self._leases.pop(key, None)
             return limit.retry_after(tat, now)
