@@ -68,17 +68,7 @@ class PywaReceiver:
         return app
 
     def start(self) -> PywaReceiver:
-        config = uvicorn.Config(
-            self._app(), host="127.0.0.1", port=self.port, log_level="warning", lifespan="off"
-        )
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + START_TIMEOUT
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("the pywa receiver did not start")
-            time.sleep(0.02)
+        self._server, self._thread = _serve(self._app(), self.port, "warning", "the pywa receiver")
         return self
 
     def stop(self) -> None:
@@ -167,15 +157,7 @@ class ScriptedReceiver:
         return [body for method, _, body, _ in self.requests if method == "POST"]
 
     def start(self) -> ScriptedReceiver:
-        config = uvicorn.Config(self, host="127.0.0.1", port=self.port, log_level="critical", lifespan="off")
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, daemon=True)
-        self._thread.start()
-        deadline = time.monotonic() + START_TIMEOUT
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("the scripted receiver did not start")
-            time.sleep(0.02)
+        self._server, self._thread = _serve(self, self.port, "critical", "the scripted receiver")
         return self
 
     def stop(self) -> None:
@@ -184,3 +166,18 @@ class ScriptedReceiver:
             self._server.force_exit = True
             self._thread.join(START_TIMEOUT)
             self._server = self._thread = None
+
+
+def _serve(app: Any, port: int, log_level: str, what: str) -> tuple[uvicorn.Server, threading.Thread]:
+    """``app`` on a real loopback port, in a thread, once it accepts connections (bounded wait)."""
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level=log_level, lifespan="off")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + START_TIMEOUT
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError(f"{what} did not start")
+        time.sleep(0.02)
+    return server, thread
