@@ -295,19 +295,25 @@ def test_a_request_whose_profile_is_gone_is_not_resigned(
     assert resigned(runtime, request) is None
 
 
+def connected_with_profile(
+    app_client: TestClient, tenant: Tenant, runtime: Runtime, url: str
+) -> tuple[Added, str]:
+    """A CONNECTED number whose callback profile (at ``url``) takes quality updates."""
+    added = add_number(app_client, tenant)
+    number = stored_number(runtime, added.id)
+    number.state = NumberState.CONNECTED
+    sync(save(runtime, number))
+    profile_id = make_profile(app_client, tenant, url=url, events=["phone_number_quality_update"])
+    route(app_client, tenant, added, callback_profile_id=profile_id)
+    return added, profile_id
+
+
 def test_the_queue_delivers_a_control_plane_quality_drop_to_the_profile_signed_when_sent(
     app_client: TestClient, tenant: Tenant, runtime: Runtime, receiver: Receiver
 ) -> None:
     """End to end: the emulator's state change → the outbox → the worker → the profile's URL, signed
     when it is sent (the worker re-signs a profile's request before each try)."""
-    added = add_number(app_client, tenant)
-    number = stored_number(runtime, added.id)
-    number.state = NumberState.CONNECTED
-    sync(save(runtime, number))
-    profile_id = make_profile(
-        app_client, tenant, url=receiver.url + "/q", events=["phone_number_quality_update"]
-    )
-    route(app_client, tenant, added, callback_profile_id=profile_id)
+    added, profile_id = connected_with_profile(app_client, tenant, runtime, receiver.url + "/q")
 
     sync(sim.set_quality(runtime, added.e164, "RED"))
     delivered_before = sample(
@@ -330,14 +336,7 @@ def test_the_queue_delivers_a_control_plane_quality_drop_to_the_profile_signed_w
 def test_a_delivery_whose_profile_was_deleted_is_not_sent(
     app_client: TestClient, tenant: Tenant, runtime: Runtime, receiver: Receiver
 ) -> None:
-    added = add_number(app_client, tenant)
-    number = stored_number(runtime, added.id)
-    number.state = NumberState.CONNECTED
-    sync(save(runtime, number))
-    profile_id = make_profile(
-        app_client, tenant, url=receiver.url + "/q", events=["phone_number_quality_update"]
-    )
-    route(app_client, tenant, added, callback_profile_id=profile_id)
+    added, profile_id = connected_with_profile(app_client, tenant, runtime, receiver.url + "/q")
     sync(sim.set_quality(runtime, added.e164, "RED"))
     sync(callback_profiles.delete(runtime, sync(admin.find_account(runtime, tenant.sid)), profile_id))
 
