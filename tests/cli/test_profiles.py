@@ -58,6 +58,19 @@ def test_secret_prints_the_profiles_whsec_secret(database_url: str, runtime: Run
     assert plain.output == shown["secret"] + "\n"
 
 
+def test_rotate_prints_a_new_secret_that_the_profile_signs_with_from_then_on(
+    database_url: str, runtime: Runtime, tenant: Tenant
+) -> None:
+    profile_id = make(runtime, tenant)
+    before = sync(callback_profiles.secret(runtime, tenant.sid, profile_id))
+    common = ("--sid", tenant.sid, "--id", profile_id, "--database-url", database_url, "--json")
+    rotated = invoke("profiles", "secret", "--rotate", *common)
+    assert rotated["profile_id"] == profile_id
+    assert rotated["secret"].startswith(callback_render.SECRET_PREFIX) and rotated["secret"] != before
+    assert invoke("profiles", "secret", *common) == rotated
+    assert sync(callback_profiles.secret(runtime, tenant.sid, profile_id)) == rotated["secret"]
+
+
 def test_another_accounts_profile_has_no_secret_to_show(
     database_url: str, runtime: Runtime, tenant: Tenant, other_tenant: Tenant
 ) -> None:

@@ -46,10 +46,13 @@ def list_profiles(sid: str, database_url: str, as_json: bool) -> None:
 @profiles.command("secret")
 @click.option("--sid", required=True)
 @click.option("--id", "profile_id", required=True, help="The callback profile id.")
+@click.option(
+    "--rotate", is_flag=True, help="Make a new secret: it signs every send from now on, the old one none."
+)
 @database_option
 @json_option
 @fail_on_domain_error
-def secret(sid: str, profile_id: str, database_url: str, as_json: bool) -> None:
+def secret(sid: str, profile_id: str, rotate: bool, database_url: str, as_json: bool) -> None:
     """Print the profile's Standard Webhooks secret (whsec_…): verify webhook-signature with it."""
-    value = run(callback_profiles.secret(runtime_for(database_url), sid, profile_id))
+    value = run(callback_profiles.secret(runtime_for(database_url), sid, profile_id, rotate=rotate))
     emit({"profile_id": profile_id, "secret": value}, as_json, lambda: click.echo(value))

@@ -15,6 +15,7 @@ from wanumbers.server import otp_keys
 from wanumbers.server.domain.clock import SystemClock
 from wanumbers.server.domain.identifiers import IdGenerator
 from wanumbers.server.services import callback_channel
+from wanumbers.server.services.callback_channel import CallbackChannel
 from wanumbers.server.services.events import DeliveryWorker, EventSink, MetaWebhooks, named
 from wanumbers.server.services.runtime import Runtime
 from wanumbers.server.settings import Settings
@@ -38,9 +39,10 @@ def build_runtime(settings: Settings, store: Store | None = None, *, create: boo
     else:
         keys = otp_keys.OtpKeys((settings.otp_key or secrets.token_hex(32)).encode())  # this process's store
     clock, ids = SystemClock(), IdGenerator()
-    # Meta's webhooks (app secrets derive from the OTP key, under their own label) and Kaleyra's
-    # callback profiles share one queue; a profile's request is signed again before each send.
-    kaleyra = named(callback_channel.requests_for, callback_channel.NAME)
+    # Meta's webhooks and Kaleyra's callback profiles (both secrets derive from the OTP key, under labels
+    # of their own) share one queue; a profile's request is signed again before each send.
+    channel = CallbackChannel(keys.current)
+    kaleyra = named(channel.requests_for, callback_channel.NAME)
     events = EventSink([MetaWebhooks(keys.current), kaleyra])
     upstream: Upstream
     if settings.upstream == "graph":
@@ -64,7 +66,7 @@ def build_runtime(settings: Settings, store: Store | None = None, *, create: boo
             store,
             clock,
             allow_private=private_receivers,
-            refresh={callback_channel.NAME: callback_channel.resign},
+            refresh={callback_channel.NAME: channel.resign},
         ),
     )
 

@@ -73,16 +73,17 @@ def test_an_empty_body_is_signed_too() -> None:
     assert sign(SECRET, "msg_2", 5, b"") == "v1," + expected
 
 
-def test_a_secret_is_derived_per_profile_and_per_key() -> None:
-    secret = secret_for(b"k" * 32, "p-1")
+def test_a_secret_is_derived_per_profile_per_generation_and_per_key() -> None:
+    secret = secret_for(b"k" * 32, "p-1", 1)
     assert SECRET_PREFIX == "whsec_"
     assert secret.startswith("whsec_")
-    digest = hmac.new(b"k" * 32, b"wanumbers/callback-profile-secret/v1\x00p-1", hashlib.sha256).digest()
+    digest = hmac.new(b"k" * 32, b"wanumbers/callback-profile-secret/v1\x00p-1:1", hashlib.sha256).digest()
     assert secret == "whsec_" + base64.b64encode(digest).decode()
     assert len(base64.b64decode(secret.removeprefix("whsec_"))) == 32
-    assert secret != secret_for(b"k" * 32, "p-2")
-    assert secret != secret_for(b"j" * 32, "p-1")
-    assert secret == secret_for(b"k" * 32, "p-1")
+    assert secret != secret_for(b"k" * 32, "p-2", 1)
+    assert secret != secret_for(b"k" * 32, "p-1", 2)
+    assert secret != secret_for(b"j" * 32, "p-1", 1)
+    assert secret == secret_for(b"k" * 32, "p-1", 1)
 
 
 def test_variables_of_a_quality_update() -> None:

@@ -4,6 +4,7 @@ and verified there with the ``standardwebhooks`` package and the secret its owne
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,10 +23,11 @@ from tests.conftest import Tenant
 from tests.server.surfaces.kaleyra.conftest import Added, add_number
 from tests.server.surfaces.test_operations import sample
 from wanumbers.server.domain.delivery import Status
+from wanumbers.server.domain.errors import DomainError
 from wanumbers.server.domain.lifecycle import NumberState
 from wanumbers.server.domain.outbound import OutboundRequest, PhoneNumberChange
 from wanumbers.server.services import admin, callback_profiles, events, sim
-from wanumbers.server.services.callback_channel import requests_for, resign
+from wanumbers.server.services.callback_channel import CallbackChannel
 from wanumbers.server.services.runtime import Runtime
 
 QUALITY = {"display_phone_number": "919876543210", "event": "FLAGGED", "current_limit": "TIER_10K"}
@@ -93,7 +95,7 @@ def route(client: TestClient, tenant: Tenant, added: Added, **ids: str) -> None:
 def produced(runtime: Runtime, change: PhoneNumberChange) -> list[OutboundRequest]:
     async def run() -> list[OutboundRequest]:
         async with runtime.uow() as uow:
-            return await requests_for(uow, change)
+            return await CallbackChannel(runtime.webhook_key).requests_for(uow, change)
 
     return sync(run())
 
@@ -235,7 +237,7 @@ def resigned(
 ) -> OutboundRequest | None:
     async def run() -> OutboundRequest | None:
         async with runtime.uow() as uow:
-            return await resign(uow, request, timestamp)
+            return await CallbackChannel(runtime.webhook_key).resign(uow, request, timestamp)
 
     return sync(run())
 
@@ -293,6 +295,47 @@ def test_a_request_whose_profile_is_gone_is_not_resigned(
     assert resigned(runtime, OutboundRequest("POST", "http://127.0.0.1:9/", (), b"")) is None
     app_client.delete(f"/v1/{tenant.sid}/callback/profiles/{profile_id}", headers=tenant.headers)
     assert resigned(runtime, request) is None
+
+
+def test_a_rotated_secret_signs_every_send_after_the_rotation(
+    app_client: TestClient, tenant: Tenant, runtime: Runtime
+) -> None:
+    added = add_number(app_client, tenant)
+    profile_id = make_profile(app_client, tenant, events=["phone_number_quality_update"])
+    route(app_client, tenant, added, callback_profile_id=profile_id)
+    old = Webhook(sync(callback_profiles.secret(runtime, tenant.sid, profile_id)))
+    [before] = produced(runtime, quality(added, tenant))
+    assert old.verify(before.body, dict(before.headers)) == QUALITY
+
+    rotated = sync(callback_profiles.secret(runtime, tenant.sid, profile_id, rotate=True))
+    assert sync(callback_profiles.secret(runtime, tenant.sid, profile_id)) == rotated
+    new = Webhook(rotated)
+    [after] = produced(runtime, quality(added, tenant))
+    resent = resigned(runtime, before)  # a retry of an event made before the rotation
+    assert resent is not None
+    for request in (after, resent):
+        assert new.verify(request.body, dict(request.headers)) == QUALITY
+        with pytest.raises(Exception, match="No matching signature"):
+            old.verify(request.body, dict(request.headers))
+
+
+def test_the_secret_derives_from_the_key_outside_the_store(
+    app_client: TestClient, tenant: Tenant, runtime: Runtime
+) -> None:
+    profile_id = make_profile(app_client, tenant)
+    secret = sync(callback_profiles.secret(runtime, tenant.sid, profile_id))
+    elsewhere = dataclasses.replace(runtime, webhook_key=b"another server key")
+    assert sync(callback_profiles.secret(elsewhere, tenant.sid, profile_id)) != secret
+
+
+def test_another_accounts_profile_cannot_be_rotated(
+    app_client: TestClient, tenant: Tenant, other_tenant: Tenant, runtime: Runtime
+) -> None:
+    profile_id = make_profile(app_client, tenant)
+    secret = sync(callback_profiles.secret(runtime, tenant.sid, profile_id))
+    with pytest.raises(DomainError, match="No profile exists with id"):
+        sync(callback_profiles.secret(runtime, other_tenant.sid, profile_id, rotate=True))
+    assert sync(callback_profiles.secret(runtime, tenant.sid, profile_id)) == secret
 
 
 def connected_with_profile(

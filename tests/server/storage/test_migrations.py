@@ -3,7 +3,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine, inspect, text
 
 from tests._sync import sync
 from wanumbers.server.storage import migrate
@@ -98,3 +98,17 @@ def test_workers_starting_together_on_a_fresh_postgresql_database_all_come_up(po
     keys = {out.strip() for out, _ in results}
     assert len(keys) == 1, "every worker checks codes with the same OTP key"
     assert hashlib.sha256(b"").hexdigest() not in keys
+
+
+def test_0013_forgets_the_profile_signing_key_the_store_kept(engine: Engine) -> None:
+    """A dump of the store alone must not give the callback profiles' secrets (issue 13)."""
+    migrate.downgrade(engine, "0012")
+    with engine.begin() as connection:
+        legacy = text("INSERT INTO sim_settings (key, value) VALUES ('callback_signing_key', :v)")
+        connection.execute(legacy, {"v": "ab" * 32})
+    migrate.upgrade(engine)
+    with engine.connect() as connection:
+        keys = connection.execute(text("SELECT key FROM sim_settings")).scalars().all()
+        columns = {column["name"] for column in inspect(connection).get_columns("callback_profiles")}
+    assert "callback_signing_key" not in keys
+    assert "secret_generation" in columns

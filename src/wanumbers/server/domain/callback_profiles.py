@@ -53,6 +53,7 @@ class CallbackProfile:
     events: tuple[str, ...] = ()
     created_at: datetime | None = None
     modified_at: datetime | None = None
+    secret_generation: int = 1  # which of the profile's secrets signs (``callback_render.secret_for``)
 
     def subscribed(self, event: str) -> bool:
         return event in self.events

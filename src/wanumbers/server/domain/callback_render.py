@@ -86,9 +86,11 @@ def render_body(template: str | None, change: PhoneNumberChange) -> bytes:
     return orjson.dumps(_walk(orjson.loads(template), variables(change)))
 
 
-def secret_for(server_key: bytes, profile_id: str) -> str:
-    """The profile's signing secret, derived from the server's key: nothing secret is stored."""
-    digest = hmac.new(server_key, _DERIVATION + profile_id.encode(), hashlib.sha256).digest()
+def secret_for(server_key: bytes, profile_id: str, generation: int) -> str:
+    """The profile's signing secret, derived from the server's key (kept outside the store) and the
+    profile's secret generation, which a rotation bumps: nothing secret is stored."""
+    message = _DERIVATION + f"{profile_id}:{generation}".encode()
+    digest = hmac.new(server_key, message, hashlib.sha256).digest()
     return SECRET_PREFIX + base64.b64encode(digest).decode()
 
 

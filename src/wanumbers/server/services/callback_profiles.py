@@ -1,12 +1,11 @@
 """Callback-profile use cases: an account manages its own profiles; another account's id is "not
 found". A profile's URL passes the SSRF rule (private targets allowed with the emulator, or when the
-operator allows them); its signing secret is derived from the server's key and shown only to the
-operator (``wanumbers profiles secret``)."""
+operator allows them); its signing secret is derived from the server's key (outside the store) and shown
+only to the operator (``wanumbers profiles secret [--rotate]``)."""
 
 from __future__ import annotations
 
 import dataclasses
-import secrets
 import uuid
 from typing import Any
 
@@ -34,7 +33,6 @@ async def create(rt: Runtime, account: Account, payload: dict[str, Any]) -> Call
         id=str(uuid.uuid4()), account_id=account.id, created_at=rt.clock.now(), **values
     )
     async with rt.uow(write=True) as uow:
-        await uow.callback_profiles.ensure_signing_key(secrets.token_hex(32))
         await uow.callback_profiles.add(profile)
         await uow.commit()
     return profile
@@ -76,16 +74,20 @@ async def delete(rt: Runtime, account: Account, profile_id: str) -> None:
         await uow.commit()
 
 
-async def secret(rt: Runtime, sid: str, profile_id: str) -> str:
-    """The profile's ``whsec_`` signing secret, for its owner (the operator command)."""
-    async with rt.uow() as uow:
+async def secret(rt: Runtime, sid: str, profile_id: str, *, rotate: bool = False) -> str:
+    """The profile's ``whsec_`` signing secret, for its owner (the operator command). ``rotate``: a new
+    one, which signs every request sent from now on (retries of earlier events too); the old one
+    stops verifying at once."""
+    async with rt.uow(write=rotate) as uow:
         account = await uow.accounts.by_sid(sid)
         if account is None:
             raise DomainError(Reason.UNAUTHENTICATED, f"no account with SID {sid}")
-        await owned(uow, account.id, profile_id)
-        key = await uow.callback_profiles.signing_key()
-    assert key is not None  # made with the first profile
-    return callback_render.secret_for(bytes.fromhex(key), profile_id)
+        profile = await owned(uow, account.id, profile_id)
+        generation = profile.secret_generation
+        if rotate:
+            generation = await uow.callback_profiles.rotate_secret(profile_id, account.id) or generation
+            await uow.commit()
+    return callback_render.secret_for(rt.webhook_key, profile_id, generation)
 
 
 async def owned(uow: UnitOfWork, account_id: int, profile_id: str) -> CallbackProfile:

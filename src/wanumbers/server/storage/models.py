@@ -291,7 +291,8 @@ class WabaSubscriptionRow(Base):
 
 
 class CallbackProfileRow(Base):
-    """A Kaleyra callback profile. Its signing secret is derived from the server's key, never stored."""
+    """A Kaleyra callback profile. Its signing secret is derived from the server's key (kept outside the
+    store) and ``secret_generation``, never stored."""
 
     __tablename__ = "callback_profiles"
     __table_args__ = (Index("ix_callback_profiles_account_id_created_at", "account_id", "created_at"),)
@@ -305,6 +306,7 @@ class CallbackProfileRow(Base):
     response_message: Mapped[str | None] = mapped_column(Text)
     channel: Mapped[str | None] = mapped_column(String(32))
     events: Mapped[list[str]] = mapped_column(JSON)
+    secret_generation: Mapped[int] = mapped_column(Integer, server_default="1")
     created_at: Mapped[datetime] = mapped_column(Timestamp)
     modified_at: Mapped[datetime | None] = mapped_column(Timestamp)
 

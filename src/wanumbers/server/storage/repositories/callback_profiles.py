@@ -8,7 +8,7 @@ from wanumbers.server.storage.sql import SQL, Row, Session, from_json, maybe_tim
 
 _COLUMNS = (
     "id, account_id, title, url, http_method, headers, body, response_message, channel, events,"
-    " created_at, modified_at"
+    " created_at, modified_at, secret_generation"
 )
 _INSERT = SQL(
     """INSERT INTO callback_profiles (id, account_id, title, url, http_method, headers, body,
@@ -33,11 +33,12 @@ _PAGE_TITLED = SQL(
     f"""SELECT {_COLUMNS} FROM callback_profiles WHERE account_id = :account_id
     AND LOWER(title) LIKE :pattern ESCAPE '!' ORDER BY created_at DESC, id LIMIT :limit OFFSET :offset"""
 )
-_EXISTS = SQL("SELECT 1 FROM callback_profiles WHERE id = :id")
+_GENERATION = SQL("SELECT secret_generation FROM callback_profiles WHERE id = :id")
+_ROTATE = SQL(
+    """UPDATE callback_profiles SET secret_generation = secret_generation + 1
+    WHERE id = :id AND account_id = :account_id RETURNING secret_generation"""
+)
 _DELETE = SQL("DELETE FROM callback_profiles WHERE id = :id AND account_id = :account_id")
-_KEY = SQL("SELECT value FROM sim_settings WHERE key = :key")
-_ADD_KEY = SQL("INSERT INTO sim_settings (key, value) VALUES (:key, :value) ON CONFLICT (key) DO NOTHING")
-SIGNING_KEY = "callback_signing_key"
 
 
 def to_profile(row: Row) -> CallbackProfile:
@@ -54,6 +55,7 @@ def to_profile(row: Row) -> CallbackProfile:
         events=tuple(from_json(row["events"]) or ()),
         created_at=maybe_timestamp(row["created_at"]),
         modified_at=maybe_timestamp(row["modified_at"]),
+        secret_generation=row["secret_generation"],
     )
 
 
@@ -108,20 +110,15 @@ class CallbackProfileRepository:
             rows = await self._s.fetch(_PAGE, params)
         return [to_profile(row) for row in rows]
 
-    async def exists(self, profile_id: str) -> bool:
-        return await self._s.fetchval(_EXISTS, {"id": profile_id}) is not None
+    async def secret_generation(self, profile_id: str) -> int | None:
+        """The generation of the profile's secret; ``None`` when there is no such profile (any more)."""
+        value: int | None = await self._s.fetchval(_GENERATION, {"id": profile_id})
+        return value
+
+    async def rotate_secret(self, profile_id: str, account_id: int) -> int | None:
+        """The account's profile's next secret generation; ``None`` when it has no such profile."""
+        value: int | None = await self._s.fetchval(_ROTATE, {"id": profile_id, "account_id": account_id})
+        return value
 
     async def delete(self, profile_id: str, account_id: int) -> bool:
         return await self._s.execute(_DELETE, {"id": profile_id, "account_id": account_id}) > 0
-
-    async def signing_key(self) -> str | None:
-        """The server's key the profiles' secrets derive from (hex), ``None`` before the first profile."""
-        value: str | None = await self._s.fetchval(_KEY, {"key": SIGNING_KEY})
-        return value
-
-    async def ensure_signing_key(self, candidate: str) -> str:
-        """The key, made from ``candidate`` if there is none yet (two first creates agree on one)."""
-        await self._s.execute(_ADD_KEY, {"key": SIGNING_KEY, "value": candidate})
-        key = await self.signing_key()
-        assert key is not None
-        return key
