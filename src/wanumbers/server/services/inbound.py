@@ -1,6 +1,7 @@
 """Live mode: Meta's webhook notifications applied to the store, so both contracts' reads reflect a
 quality, tier, name or restriction change without asking Graph; and, like the emulator's changes,
-handed to the delivery queue, so a number's Kaleyra callback profiles hear of them."""
+handed to the delivery queue, so a number's Kaleyra callback profiles and the apps subscribed through
+our Graph surface hear of them."""
 
 from __future__ import annotations
 

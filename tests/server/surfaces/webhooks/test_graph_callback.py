@@ -219,3 +219,43 @@ def test_a_received_quality_update_is_forwarded_to_the_numbers_callback_profile(
         assert forwarded["display_phone_number"] == "15550783881"
     finally:
         receiver.stop()
+
+
+def test_a_received_change_is_forwarded_to_the_app_subscribed_through_the_gateway(live: Any) -> None:
+    """An app subscribed through our Graph surface (Meta's calls, unchanged) hears what Meta told the
+    gateway, in Meta's envelope, signed with its own app secret: pywa's receiver accepts it."""
+    from tests.server.events.receiver import VERIFY_TOKEN, PywaReceiver, eventually
+    from wanumbers.server.services import admin, apps
+
+    client, rt, number = live
+    sid = tenant_sid(rt, number.waba_id)
+    creds = sync(apps.secret(rt, sid))
+    receiver = PywaReceiver(app_secret=creds.app_secret).start()
+    try:
+        app_token = {"Authorization": f"Bearer {creds.app_id}|{creds.app_secret}"}
+        subscription = {
+            "object": "whatsapp_business_account",
+            "callback_url": receiver.url,
+            "verify_token": VERIFY_TOKEN,
+            "fields": "phone_number_quality_update",
+        }
+        subscribed = client.post(
+            f"/v23.0/{creds.app_id}/subscriptions", params=subscription, headers=app_token
+        )
+        assert subscribed.json() == {"success": True}
+        user = {"Authorization": f"Bearer {sync(admin.create_access_token(rt, sid))}"}
+        assert client.post(f"/v23.0/{number.waba_id}/subscribed_apps", headers=user).json() == {
+            "success": True
+        }
+
+        body = notification("phone_number_quality_update_throughput_upgrade", number.waba_id)
+        assert client.post(PATH, content=body, headers=signed(body)).json() == {"received": 1, "applied": 1}
+        sync(rt.deliver_due())
+
+        eventually(lambda: receiver.fields() == [("phone_number_quality_update", "THROUGHPUT_UPGRADE")])
+        [update] = receiver.updates()
+        assert update["object"] == "whatsapp_business_account"
+        assert update["entry"][0]["id"] == str(number.waba_id)
+        assert update["entry"][0]["changes"][0]["value"]["display_phone_number"] == "15550783881"
+    finally:
+        receiver.stop()
