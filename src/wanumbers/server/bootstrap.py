@@ -2,14 +2,13 @@
 
 Shared by the ASGI app and the operator CLI, which work on the same database with or without a
 running server. Start-up work (migrations, the OTP key: ``otp_keys.py``) is synchronous and runs before any
-request is served, through SQLAlchemy and Alembic; requests then use the async store.
+request is served, through SQLAlchemy and Alembic; requests then use the async store. A SQLite store with
+no start-up work left is checked with sqlite3 alone, which keeps SQLAlchemy out of the process.
 """
 
 from __future__ import annotations
 
 import secrets
-
-from sqlalchemy.exc import SQLAlchemyError
 
 from wanumbers.server import otp_keys
 from wanumbers.server.domain.clock import SystemClock
@@ -20,7 +19,6 @@ from wanumbers.server.services.events import DeliveryWorker, EventSink, MetaWebh
 from wanumbers.server.services.runtime import Runtime
 from wanumbers.server.settings import Settings
 from wanumbers.server.storage import location, migrate
-from wanumbers.server.storage.engine import make_engine
 from wanumbers.server.storage.store import Store, is_memory, open_store
 from wanumbers.server.upstream.base import Upstream
 from wanumbers.server.upstream.emulator import Emulator
@@ -78,6 +76,13 @@ def prepare(settings: Settings, *, create: bool = True) -> otp_keys.OtpKeys:
     location.check(url)
     if not create:
         location.require_existing(url)
+    path = location.sqlite_file(url)
+    if path is not None and migrate.sqlite_settled(path, (otp_keys.LEGACY_ROW,)):
+        return otp_keys.resolve(settings, None)
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from wanumbers.server.storage.engine import make_engine
+
     try:
         engine = make_engine(url)
         try:

@@ -26,10 +26,12 @@ import secrets
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-
-from sqlalchemy import Engine, text
+from typing import TYPE_CHECKING
 
 from wanumbers.server.settings import POSTGRES_NEEDS_A_KEY, Settings, SettingsError
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 LEGACY_ROW = "otp_key"  # sim_settings.key of the key stores kept before
 FILE_SUFFIX = ".otp-key"
@@ -57,9 +59,10 @@ def key_file_of(settings: Settings) -> Path | None:
     return None
 
 
-def resolve(settings: Settings, engine: Engine) -> OtpKeys:
-    """The keys for a persistent store (called once at start, under the start-up lock)."""
-    stored = _stored(engine)
+def resolve(settings: Settings, engine: Engine | None) -> OtpKeys:
+    """The keys for a persistent store (called once at start, under the start-up lock). ``engine``
+    None: a store known to hold no legacy key (``migrate.sqlite_settled``), not opened again here."""
+    stored = None if engine is None else _stored(engine)
     path = None if settings.otp_key else key_file_of(settings)
     if settings.otp_key:
         keys = OtpKeys(settings.otp_key.encode(), tuple(k.encode() for k in settings.otp_previous_keys))
@@ -67,7 +70,7 @@ def resolve(settings: Settings, engine: Engine) -> OtpKeys:
         keys = _from_file(path, stored)
     else:
         raise SettingsError(POSTGRES_NEEDS_A_KEY)
-    if stored is not None:
+    if stored is not None and engine is not None:
         if stored.encode() not in keys.all:
             raise SettingsError(
                 "this store holds the OTP key earlier versions kept in it, and it is not the configured "
@@ -103,6 +106,8 @@ def _read(path: Path) -> OtpKeys:
 
 
 def _stored(engine: Engine) -> str | None:
+    from sqlalchemy import text
+
     with engine.connect() as connection:
         value = connection.execute(
             text("SELECT value FROM sim_settings WHERE key = :key"), {"key": LEGACY_ROW}
@@ -111,5 +116,7 @@ def _stored(engine: Engine) -> str | None:
 
 
 def _forget_stored(engine: Engine) -> None:
+    from sqlalchemy import text
+
     with engine.begin() as connection:
         connection.execute(text("DELETE FROM sim_settings WHERE key = :key"), {"key": LEGACY_ROW})

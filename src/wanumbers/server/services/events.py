@@ -22,7 +22,6 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-import httpx
 import orjson
 
 from wanumbers.server import metrics
@@ -45,6 +44,8 @@ from wanumbers.server.storage.uow import UnitOfWork
 from wanumbers.server.upstream.emulator import sync_clock
 
 if TYPE_CHECKING:
+    import httpx
+
     from wanumbers.server.services.runtime import Runtime
 
 log = logging.getLogger("wanumbers.events")
@@ -194,6 +195,8 @@ class DeliveryWorker:
         loop = asyncio.get_running_loop()
         lane = self._lanes.get(loop)
         if lane is None:
+            import httpx  # on the first delivery, not at start: it costs a cold start ~0.1 s
+
             client = httpx.AsyncClient(
                 transport=self._transport,
                 follow_redirects=False,
@@ -282,6 +285,8 @@ class DeliveryWorker:
     ) -> tuple[int | None, str, float | None]:
         """(status, error, Retry-After): status ``None`` when no answer came. Every try checks the URL
         again (SSRF) and connects to the address it vetted, with the URL's own Host and TLS name."""
+        import httpx  # imported by ``_lane`` already
+
         try:
             async with asyncio.timeout(self._timeout):
                 vetted = await url_checks.check_callable(

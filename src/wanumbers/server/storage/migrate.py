@@ -1,13 +1,18 @@
 """Schema migrations, applied on start. Alembic is imported only when the schema is behind: the common
-case (already at head) costs one query, which keeps cold start fast."""
+case (already at head) costs one query, which keeps cold start fast. A SQLite file store is asked with
+sqlite3 alone (``sqlite_settled``), so a start on a store at head imports neither SQLAlchemy nor
+Alembic (a third of a cold start)."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, inspect, text
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 HEAD = "0013"
 _SCRIPTS = Path(__file__).with_name("migrations")
@@ -33,7 +38,33 @@ def exclusive_setup(engine: Engine) -> Iterator[None]:
             connection.commit()
 
 
+def sqlite_settled(path: Path, unsettled: tuple[str, ...] = ()) -> bool:
+    """Whether the SQLite file at ``path`` is at HEAD with no start-up work left: no ``sim_settings``
+    row named in ``unsettled`` (e.g. a key to move out of the store). Read-only; any doubt (no file, no
+    schema, a locked or foreign file) answers False and leaves the decision to the full path."""
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=0.1)
+    except (sqlite3.Error, OSError, ValueError):
+        return False
+    try:
+        row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        if row is None or row[0] != HEAD:
+            return False
+        marks = ", ".join("?" for _ in unsettled)
+        found = (
+            unsettled
+            and connection.execute(f"SELECT 1 FROM sim_settings WHERE key IN ({marks})", unsettled).fetchone()
+        )
+        return not found
+    except sqlite3.Error:
+        return False
+    finally:
+        connection.close()
+
+
 def current_revision(engine: Engine) -> str | None:
+    from sqlalchemy import inspect, text
+
     with engine.connect() as connection:
         if not inspect(connection).has_table("alembic_version"):
             return None

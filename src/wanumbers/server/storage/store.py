@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import sqlite3
+from typing import TYPE_CHECKING, TypeAlias
 
 from wanumbers.server.storage.bounds import DEFAULT_BOUNDS, StoreBounds
-from wanumbers.server.storage.postgres import PostgresSession, PostgresStore, PostgresTransaction
 from wanumbers.server.storage.sqlite import SqliteSession, SqliteStore, SqliteTransaction
 
-Store = SqliteStore | PostgresStore
-ReadSession = SqliteSession | PostgresSession
-WriteSession = SqliteTransaction | PostgresTransaction
+if TYPE_CHECKING:
+    from wanumbers.server.storage.postgres import PostgresSession, PostgresStore, PostgresTransaction
+
+# Written as strings so that a SQLite deployment never imports asyncpg (a tenth of a cold start).
+Store: TypeAlias = "SqliteStore | PostgresStore"
+ReadSession: TypeAlias = "SqliteSession | PostgresSession"
+WriteSession: TypeAlias = "SqliteTransaction | PostgresTransaction"
 
 _MEMORY = ("sqlite://", "sqlite:///:memory:")
 
@@ -48,4 +52,6 @@ def open_store(
 
             connection = fresh_database()
         return SqliteStore(sqlite_path(url), bounds=bounds, connection=connection)
+    from wanumbers.server.storage.postgres import PostgresStore
+
     return PostgresStore(postgres_dsn(url), bounds=bounds, pool_size=pool_size)
