@@ -79,6 +79,9 @@ def _burst(base: str, tenant: Tenant, stop: threading.Event, acked: dict[str, st
                 acked["+91" + phone] = response.json()["data"]
 
 
+ACKS_PER_ROUND = 10
+
+
 def test_kill_9_during_a_burst_of_adds_loses_nothing_acknowledged(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'crash.db'}"
     rt = build_runtime(Settings(database_url=url))
@@ -89,9 +92,14 @@ def test_kill_9_during_a_burst_of_adds_loses_nothing_acknowledged(tmp_path: Path
         with serving(url) as (process, base):
             stop = threading.Event()
             threads = [threading.Thread(target=_burst, args=(base, tenant, stop, acked)) for _ in range(6)]
+            before = len(acked)
             for thread in threads:
                 thread.start()
-            time.sleep(0.6)
+            # Kill mid-burst once this round has acknowledged some adds (bounded: a busy machine
+            # acknowledges more slowly, a fixed sleep would then prove too little).
+            deadline = time.monotonic() + 30
+            while len(acked) < before + ACKS_PER_ROUND and time.monotonic() < deadline:
+                time.sleep(0.01)
             os.kill(process.pid, signal.SIGKILL)
             stop.set()
             for thread in threads:
