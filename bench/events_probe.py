@@ -15,7 +15,8 @@ One process, one event loop, so the receiver and the driver read the same clock:
 
 Phases: ``latency`` (one change at a time, each waiting for its webhook), ``burst`` (every change at
 once over ``--connections``), ``stream`` (``--rate`` changes a second for ``--duration`` s, beside
-another load). Prints ``ready`` once subscribed, then one JSON object. Secrets come from the
+another load; with ``--no-deliveries`` the same changes with the WABA unsubscribed, so their cost can
+be told from the deliveries'). Prints ``ready`` once subscribed, then one JSON object. Secrets come from the
 environment (``BENCH_EVENTS_APP_SECRET``, ``BENCH_EVENTS_ADMIN_TOKEN``, ``BENCH_EVENTS_ACCESS_TOKEN``),
 never from the command line.
 """
@@ -252,20 +253,24 @@ async def run(args: argparse.Namespace, secrets: dict[str, str]) -> dict[str, An
             serving.result()  # raises why it could not start
         await asyncio.sleep(0.01)
     driver = Driver(args.port, args.app_id, args.waba_id, secrets)
+    subscribed = not args.no_deliveries
     try:
-        await driver.subscribe(f"http://127.0.0.1:{port}/hook")
+        if subscribed:
+            await driver.subscribe(f"http://127.0.0.1:{port}/hook")
         print("ready", flush=True)
         started = time.monotonic()
         sent = await PHASES[args.phase](driver, receiver, args)
         sent_s = time.monotonic() - started
         wanted = {(s.display, s.event) for s in sent}
-        await receiver.wait_until(lambda: wanted <= receiver.seen, args.settle)
+        if subscribed:
+            await receiver.wait_until(lambda: wanted <= receiver.seen, args.settle)
     finally:
-        with contextlib.suppress(Exception):
-            await driver.unsubscribe()
+        if subscribed:
+            with contextlib.suppress(Exception):
+                await driver.unsubscribe()
         server.should_exit = True
         await serving
-    return _result(args.phase, sent, receiver, driver, sent_s)
+    return {**_result(args.phase, sent, receiver, driver, sent_s), "deliveries": subscribed}
 
 
 def _result(
@@ -298,6 +303,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--rate", type=float, default=20.0, help="stream: changes per second")
     parser.add_argument("--duration", type=float, default=5.0, help="stream: seconds")
     parser.add_argument("--settle", type=float, default=30.0, help="seconds to wait for the last webhooks")
+    parser.add_argument(
+        "--no-deliveries",
+        action="store_true",
+        help="do not subscribe: the same changes, recorded as events with nobody to deliver them to",
+    )
     return parser
 
 

@@ -13,8 +13,10 @@ touched, so every change is one event with a key of its own (``bench/event_tally
   connections); events per second from the first change to the last receipt, every event accounted
   for (lost, duplicated, out of order per number), server CPU per event;
 - **S1 beside deliveries**: S1's details load (S1's own paths and planner), in interleaved rounds
-  without and with a stream of ``event_rate`` changes a second running beside it; the median of the
-  per-round ratios, target ≥ 0.90 (issue 13: "unchanged").
+  without and with a stream of ``event_rate`` changes a second delivered beside it; the median of the
+  per-round ratios, target ≥ 0.90 (issue 13: "unchanged"). A third run each round streams the same
+  changes with the WABA unsubscribed (events recorded, nothing to deliver), which splits the cost
+  between the changes themselves and their deliveries.
 """
 
 from __future__ import annotations
@@ -24,8 +26,8 @@ import subprocess
 import sys
 import time
 import traceback
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from bench import service
@@ -163,17 +165,28 @@ def latency(ev: Events) -> ScenarioResult:
     return result
 
 
-def burst(ev: Events) -> ScenarioResult:
-    numbers = max(1, ev.ctx.config.event_burst // 2)
+def _cpu_per_change(ev: Events, phase: str, numbers: int, *options: str) -> tuple[dict[str, Any], float]:
+    """A probe run and the server's CPU over it per change sent, µs."""
     first = ev.take(numbers)
     cpu_before = ev.server.cpu_seconds()
+    found = ev.run(phase, first, numbers, *options)
+    cpu_us = (ev.server.cpu_seconds() - cpu_before) / max(1, found["expected"]) * 1e6
+    return found, round(cpu_us, 1)
+
+
+def burst(ev: Events) -> ScenarioResult:
+    """The burst, after the same burst with nobody subscribed: what the changes alone cost the server."""
+    numbers = max(1, ev.ctx.config.event_burst // 2)
     connections = str(ev.ctx.config.event_connections)
-    found = ev.run("burst", first, numbers, "--changes", "2", "--connections", connections)
-    cpu_s = ev.server.cpu_seconds() - cpu_before
+    options = ("--changes", "2", "--connections", connections)
+    alone, alone_us = _cpu_per_change(ev, "burst", numbers, *options, "--no-deliveries")
+    found, event_us = _cpu_per_change(ev, "burst", numbers, *options)
     names = ("events_per_s", "changes_per_s", "expected", "lost", "duplicates", "out_of_order", "rejected")
     metrics = _metrics(found, *names, "changes_failed")
-    if found["received"]:
-        metrics["server CPU µs/event"] = round(cpu_s / found["received"] * 1e6, 1)
+    metrics["server CPU µs/event"] = event_us
+    metrics["of which the change alone"] = alone_us
+    if alone["changes_failed"]:
+        metrics["failed changes (no deliveries)"] = alone["changes_failed"]
     result = ScenarioResult(
         key=f"s10-{ev.store.db.kind}-burst",
         title=f"S10 events, {ev.store.db.label}: {numbers:,} numbers × 2 changes at once, "
@@ -197,21 +210,55 @@ def beside(ev: Events) -> ScenarioResult:
         ev.ctx.loadgen.run(
             LoadSpec(ev.server.port, paths, target.headers, config.connections, config.warmup_s)
         )
-    calm: list[LoadStats] = []
-    busy: list[LoadStats] = []
-    streams: list[dict[str, Any]] = []
+    arms = Arms()
     for _ in range(config.rounds):
-        calm.append(ev.ctx.loadgen.run(spec))
-        busy.append(_beside_stream(ev, spec, streams))
-    return _beside_result(ev, calm, busy, streams)
+        arms.calm.append(_cpu_of(ev, arms.cpu_us["alone"], lambda: ev.ctx.loadgen.run(spec)))
+        changes = _cpu_of(
+            ev, arms.cpu_us["changes"], lambda: _beside_stream(ev, spec, arms.changes_only, "--no-deliveries")
+        )
+        arms.changes.append(changes)
+        arms.busy.append(
+            _cpu_of(ev, arms.cpu_us["delivered"], lambda: _beside_stream(ev, spec, arms.streams))
+        )
+    return _beside_result(ev, arms)
 
 
-def _beside_stream(ev: Events, spec: LoadSpec, streams: list[dict[str, Any]]) -> LoadStats:
+def _cpu_of(ev: Events, into: list[float], load: Callable[[], LoadStats]) -> LoadStats:
+    """``load()``, noting the server's CPU over it per S1 request (the stream's work included)."""
+    before = ev.server.cpu_seconds()
+    stats = load()
+    if stats.requests:
+        into.append((ev.server.cpu_seconds() - before) / stats.requests * 1e6)
+    return stats
+
+
+@dataclass
+class Arms:
+    """S1's runs of each round: alone, beside the changes alone (no subscriber, so nothing to
+    deliver), beside the same changes delivered; and what each stream reported."""
+
+    calm: list[LoadStats] = field(default_factory=list)
+    changes: list[LoadStats] = field(default_factory=list)
+    busy: list[LoadStats] = field(default_factory=list)
+    changes_only: list[dict[str, Any]] = field(default_factory=list)
+    streams: list[dict[str, Any]] = field(default_factory=list)
+    cpu_us: dict[str, list[float]] = field(
+        default_factory=lambda: {"alone": [], "changes": [], "delivered": []}
+    )
+
+
+def _per_round(over: list[LoadStats], under: list[LoadStats]) -> float | None:
+    """Median of the rounds' rps ratios: each round's pair ran minutes apart at most."""
+    ratios = [o.rps / u.rps for o, u in zip(over, under, strict=True) if u.rps > 0]
+    return round(median(ratios), 3) if ratios else None
+
+
+def _beside_stream(ev: Events, spec: LoadSpec, streams: list[dict[str, Any]], *extra: str) -> LoadStats:
     rate = ev.ctx.config.event_rate
     lead_s = 0.5  # the stream is running before the load starts and still running when it ends
     seconds = spec.duration_s + 2 * lead_s
     numbers = int(rate * seconds) + 1
-    options = ("--rate", str(rate), "--duration", str(seconds))
+    options = ("--rate", str(rate), "--duration", str(seconds), *extra)
     probe = ev.start("stream", ev.take(numbers), numbers, *options)
     try:
         time.sleep(lead_s)
@@ -227,21 +274,28 @@ def _beside_stream(ev: Events, spec: LoadSpec, streams: list[dict[str, Any]]) ->
     return stats
 
 
-def _beside_result(
-    ev: Events, calm: list[LoadStats], busy: list[LoadStats], streams: list[dict[str, Any]]
-) -> ScenarioResult:
-    ratios = [b.rps / c.rps for b, c in zip(busy, calm, strict=True) if c.rps > 0]
+def _beside_result(ev: Events, arms: Arms) -> ScenarioResult:
+    streams = arms.streams
     lost = sum(s["lost"] + s["changes_failed"] for s in streams)
-    delivered = sum(s["received"] for s in streams)
+    failed_alone = sum(s["changes_failed"] for s in arms.changes_only)
+    ratio = _per_round(arms.busy, arms.calm)
     metrics: dict[str, float | str] = {
-        "rps without deliveries": round(median([c.rps for c in calm])),
-        "p99 ms without": round(median([c.p99_ms for c in calm]), 2),
+        "rps without deliveries": round(median([c.rps for c in arms.calm])),
+        "p99 ms without": round(median([c.p99_ms for c in arms.calm]), 2),
+        "× beside the changes alone": _per_round(arms.changes, arms.calm) or "–",
+        "× deliveries on top of the changes": _per_round(arms.busy, arms.changes) or "–",
         "events/s beside": round(median([s["changes_per_s"] or 0.0 for s in streams]), 1),
-        "events delivered": delivered,
+        "events delivered": sum(s["received"] for s in streams),
         "lost": lost,
+        "stream p50 ms": round(median_or_none([s["p50_ms"] for s in streams]) or 0.0, 1),
         "stream p99 ms": round(median_or_none([s["p99_ms"] for s in streams]) or 0.0, 1),
     }
-    ratio = median(ratios) if ratios else None
+    for arm, values in arms.cpu_us.items():
+        if values:
+            metrics[f"server CPU µs/request, {arm}"] = round(median(values), 1)
+    if failed_alone:
+        metrics["failed changes (no deliveries)"] = failed_alone
+    busy = arms.busy
     result = ScenarioResult(
         key=f"s10-{ev.store.db.kind}-s1",
         title=f"S10 events, {ev.store.db.label}: S1 details beside {ev.ctx.config.event_rate:g} events/s",
@@ -251,7 +305,7 @@ def _beside_result(
         p99_ms=median([b.p99_ms for b in busy]),
         errors=sum(b.errors for b in busy),
         peak_rss_mb=ev.server.peak_rss_mb(),
-        ratio=round(ratio, 3) if ratio is not None else None,
+        ratio=ratio,
         ratio_of="× S1 without deliveries",
         metrics=metrics,
         target=S1_TARGET,
