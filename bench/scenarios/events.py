@@ -11,7 +11,8 @@ touched, so every change is one event with a key of its own (``bench/event_tally
   webhook; p50/p99, target p99 ≤ 100 ms with the receiver healthy;
 - **burst**: many numbers' changes fired as fast as the control plane takes them (``event_connections``
   connections); events per second from the first change to the last receipt, every event accounted
-  for (lost, duplicated, out of order per number), server CPU per event;
+  for (lost, duplicated, out of order per number), server CPU per event and per change alone (the
+  same burst first with the WABA unsubscribed);
 - **S1 beside deliveries**: S1's details load (S1's own paths and planner), in interleaved rounds
   without and with a stream of ``event_rate`` changes a second delivered beside it; the median of the
   per-round ratios, target ≥ 0.90 (issue 13: "unchanged"). A third run each round streams the same
@@ -22,6 +23,7 @@ touched, so every change is one event with a key of its own (``bench/event_tally
 from __future__ import annotations
 
 import json
+import select
 import subprocess
 import sys
 import time
@@ -82,8 +84,10 @@ class Events:
             env=child_env(self.secrets),
         )
         assert probe.stdout is not None
-        line = probe.stdout.readline().strip()
+        ready, _, _ = select.select([probe.stdout], [], [], _READY_TIMEOUT_S)
+        line = probe.stdout.readline().strip() if ready else f"nothing within {_READY_TIMEOUT_S:g} s"
         if line != "ready":
+            probe.kill()
             _, err = _finish(probe, 5.0)
             raise RuntimeError(f"bench.events_probe {phase} did not subscribe: {line} {err[-500:]}")
         return probe
