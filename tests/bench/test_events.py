@@ -151,8 +151,10 @@ def test_a_burst_through_a_real_server_is_received_whole_and_in_order(tmp_path: 
     from bench.config import RunConfig
     from bench.context import Context
     from bench.loadgen import PythonLoad
-    from bench.procs import ProcessRegistry
+    from bench.procs import ProcessRegistry, http_get
     from bench.scenarios import events
+
+    from bench import service
 
     config = RunConfig(store_size=200, postgres=False)
     registry = ProcessRegistry(tmp_path)
@@ -161,8 +163,19 @@ def test_a_burst_through_a_real_server_is_received_whole_and_in_order(tmp_path: 
         ev = events._events(ctx, "sqlite")
         found = ev.run("burst", ev.take(40), 40, "--changes", "2", "--connections", "4")
         latency = ev.run("latency", ev.take(3), 3, "--changes", "2")
+        quiet = ev.run("stream", ev.take(5), 5, "--rate", "50", "--duration", "1", "--no-deliveries")
+        token = {"Authorization": f"Bearer {ev.secrets['BENCH_EVENTS_ACCESS_TOKEN']}"}
+        path = service.graph_subscribed_apps_path(ev.store.tenant.waba_id)
+        left = http_get(ev.server.port, path, token, timeout=10.0, limit=65536)
     finally:
         registry.close()
+    assert left[0] == 200 and json.loads(left[1])["data"] == []  # each run unsubscribes the WABA after itself
+    assert (quiet["deliveries"], quiet["expected"], quiet["changes_failed"], quiet["received"]) == (
+        False,
+        5,
+        0,
+        0,
+    )
     assert (found["expected"], found["received"], found["lost"]) == (80, 80, 0)
     assert (found["duplicates"], found["out_of_order"], found["rejected"]) == (0, 0, 0)
     assert found["events_per_s"] > 0
