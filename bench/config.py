@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 SERVER_CPU = 0
 LOAD_CPU = 1
 
-ALL_SCENARIOS = ("s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9")  # a full run
+ALL_SCENARIOS = ("s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10")  # a full run
 OPTIONAL_SCENARIOS = ("http",)  # only when asked for with --scenarios
 
 
@@ -38,6 +38,10 @@ class RunConfig:
     sandbox_iterations: int = 50
     flow_workers: int = 8  # concurrent add+verify flows in S4
     stall_hold_s: float = 10.0  # how long S9's second session holds its lock
+    event_changes: int = 200  # S10 latency: changes one at a time (2 per number)
+    event_burst: int = 2_000  # S10 burst: changes fired at once (2 per number)
+    event_connections: int = 8  # S10 burst: concurrent control-plane connections
+    event_rate: float = 20.0  # S10: changes a second streamed beside S1's load
     postgres: bool = True
     postgres_admin_url: str = "postgresql://postgres@127.0.0.1:5432/postgres"
     postgres_db: str = "wanumbers_bench"
@@ -73,6 +77,8 @@ class RunConfig:
             sandbox_iterations=5,
             flow_workers=4,
             stall_hold_s=5.0,
+            event_changes=20,
+            event_burst=100,
             postgres=False,
         )
 

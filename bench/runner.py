@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import platform
+import re
 import shutil
 import tempfile
 import time
@@ -27,6 +28,7 @@ from bench.scenarios import (
     LoadTarget,
     OneShot,
     coldstart,
+    events,
     memory,
     paging,
     reads,
@@ -55,6 +57,7 @@ ONE_SHOTS: list[tuple[str, str, OneShot]] = [
     ("s6", "S6 in-process sandbox", sandbox.s6),
     ("s7", "S7 peak RSS, 1M numbers", memory.s7),
     ("s9", "S9 stall isolation", stalls.s9),
+    ("s10", "S10 events end to end", events.s10),
 ]
 
 
@@ -129,7 +132,14 @@ def _run(ctx: Context) -> list[ScenarioResult]:
             print(f"measuring {title}")
             outcome = _guard(key, title, lambda fn=one_shot: fn(ctx, base))  # type: ignore[misc]
             results += [outcome] if isinstance(outcome, ScenarioResult) else outcome
-    return [base, *sorted(results, key=lambda r: r.key[:2])]
+    return [base, *sorted(results, key=lambda r: scenario_order(r.key))]
+
+
+def scenario_order(key: str) -> tuple[int, str]:
+    """Rows by scenario number (``s10-…`` after ``s9-…``, not among ``s1-…``); other rows (``http-…``)
+    first, as before. Stable within a scenario, so its rows keep the order it measured them in."""
+    match = re.match(r"s(\d+)(?:-|$)", key)
+    return (int(match.group(1)), "") if match else (0, key[:2])
 
 
 def _preflight(targets: list[LoadTarget], results: list[ScenarioResult]) -> list[LoadTarget]:

@@ -8,8 +8,11 @@ Names relied on (keep in sync with the service):
 - CLI ``wanumbers accounts create --name N --json`` → ``{"sid", "api_key"}``
 - CLI ``wanumbers wabas create --sid SID --json`` → ``{"waba_id"}``
 - CLI ``wanumbers tokens create --sid SID --json`` → ``{"access_token"}``
+- CLI ``wanumbers sim token --json`` → ``{"admin_token"}``; ``wanumbers apps secret --sid SID --json``
+  → ``{"app_id", "app_secret"}`` (S10)
 - modules ``wanumbers.server.storage.models`` / ``.repositories.numbers`` (see bench/seed.py)
-- HTTP paths below (Kaleyra v2 BSP surface, Graph surface)
+- HTTP paths below (Kaleyra v2 BSP surface, Graph surface and its webhook subscriptions, the
+  control plane's ``/sim/numbers/{id}/tier``)
 """
 
 from __future__ import annotations
@@ -127,3 +130,31 @@ def bsp_add_path(sid: str, waba_id: str) -> str:
 
 def bsp_verify_path(sid: str, waba_id: str) -> str:
     return f"/v2/{sid}/whatsapp/{waba_id}/number/verify"
+
+
+def admin_token(database_url: str) -> str:
+    """A control-plane (``/sim/…``) token, issued the way operators get one."""
+    token: str = cli_json(database_url, "sim", "token")["admin_token"]
+    return token
+
+
+def app_credentials(database_url: str, sid: str) -> tuple[str, str]:
+    """(app id, app secret) of the account's app: what webhooks are signed with."""
+    creds = cli_json(database_url, "apps", "secret", "--sid", sid)
+    return str(creds["app_id"]), str(creds["app_secret"])
+
+
+def graph_oauth_path(query: str) -> str:
+    return f"/{GRAPH_VERSION}/oauth/access_token?{query}"
+
+
+def graph_subscriptions_path(app_id: str) -> str:
+    return f"/{GRAPH_VERSION}/{app_id}/subscriptions"
+
+
+def graph_subscribed_apps_path(waba_id: str) -> str:
+    return f"/{GRAPH_VERSION}/{waba_id}/subscribed_apps"
+
+
+def sim_tier_path(number_id: int) -> str:
+    return f"/sim/numbers/{number_id}/tier"

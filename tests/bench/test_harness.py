@@ -18,7 +18,7 @@ if str(ROOT) not in sys.path:  # `bench/` lives at the repo root, beside `src/`
     sys.path.insert(0, str(ROOT))
 
 from bench.__main__ import config_from_args  # noqa: E402
-from bench.config import parse_duration  # noqa: E402
+from bench.config import RunConfig, parse_duration  # noqa: E402
 from bench.loadgen import LoadSpec, PythonLoad, WrkLoad, parse_wrk_output, write_paths  # noqa: E402
 from bench.model import LoadStats, ScenarioResult  # noqa: E402
 from bench.procs import ProcessRegistry  # noqa: E402
@@ -204,6 +204,8 @@ def test_quick_config_is_small_and_sqlite_only() -> None:
     assert config.postgres is False
     assert config.deep_page_for(config.big_store_size) == config.big_store_size // 25
     assert config_from_args(["--quick", "--postgres"]).postgres is True
+    assert "s10" in config.scenarios  # CI's smoke test runs S10's quick variant too
+    assert config.event_changes < RunConfig().event_changes and config.event_burst < RunConfig().event_burst
 
 
 @pytest.mark.parametrize(("text", "seconds"), [("5s", 5.0), ("500ms", 0.5), ("1m", 60.0), ("2", 2.0)])
@@ -258,8 +260,13 @@ def test_a_partial_run_never_replaces_the_full_runs_results() -> None:
         config_from_args(["--scenarios", "s1", "--docs"])
     full = config_from_args([])
     assert not full.partial and full.results_name() == "latest.json" and full.write_docs
-    with_extra = config_from_args(["--scenarios", "s1,s2,s3,s4,s5,s6,s7,s8,s9,http"])
+    with_extra = config_from_args(["--scenarios", "s1,s2,s3,s4,s5,s6,s7,s8,s9,s10,http"])
     assert not with_extra.partial and with_extra.results_name() == "latest.json"
+    # S10 belongs to the full set: a run without it is partial, and one of it alone is too
+    without_s10 = config_from_args(["--scenarios", "s1,s2,s3,s4,s5,s6,s7,s8,s9,http"])
+    assert without_s10.partial and without_s10.results_name() == "partial.json" and not without_s10.write_docs
+    only_s10 = config_from_args(["--scenarios", "s10"])
+    assert only_s10.partial and only_s10.results_name() == "partial.json" and not only_s10.write_docs
     assert config_from_args(["--quick", "--scenarios", "s1"]).results_name() == "quick.json"
 
 
