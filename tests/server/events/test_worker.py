@@ -175,3 +175,29 @@ def test_a_slow_receiver_does_not_hold_up_another(
         assert [d.status for d in sync(events.deliveries(runtime))] == [Status.DELIVERED] * 2
     finally:
         fast.stop()
+
+
+def test_the_worker_is_woken_once_a_change_commits_and_only_with_something_to_deliver(
+    runtime: Runtime, tenant: Tenant, hook: ScriptedReceiver
+) -> None:
+    """Woken before the commit, the worker found nothing and had to look again and again; woken for a
+    change nobody receives, it ran a claim for nothing (bench S10: S1 beside deliveries)."""
+    wakes: list[int] = []
+    runtime.events.on_emit(lambda: wakes.append(1))
+    connected(runtime, tenant)
+    sync(sim.enforce(runtime, E164, "ban"))
+    assert wakes == []  # an event recorded, no receiver subscribed: nothing to wake for
+
+    subscribe(runtime, tenant, hook.url)
+    sync(sim.enforce(runtime, E164, "restore"))
+    assert wakes == [1]
+
+    async def emit_and_roll_back() -> None:
+        [stored, *_] = await events.emitted(runtime)
+        async with runtime.uow(write=True) as uow:
+            await runtime.events.emit(uow, [stored.change], runtime.clock.now())
+            assert wakes == [1]  # not before the commit
+        # left without commit: rolled back, so nothing to deliver and no wake
+
+    sync(emit_and_roll_back())
+    assert wakes == [1]

@@ -86,14 +86,18 @@ class EventSink:
         self._wake: Callable[[], None] | None = None
 
     async def emit(self, uow: UnitOfWork, changes: Sequence[PhoneNumberChange], now: datetime) -> None:
+        """Record ``changes`` with their deliveries in ``uow``; the worker is woken once they are
+        committed, and only if there is something to deliver."""
+        deliveries = 0
         for change in changes:
             targets = []
             for producer in self.producers:
                 name = producer_name(producer)
                 targets += [Target(name, order_key(change, req), req) for req in await producer(uow, change)]
             await uow.events.record(change, targets, now)
-        if changes:
-            self.wake()
+            deliveries += len(targets)
+        if deliveries:
+            uow.after_commit(self.wake)
 
     def on_emit(self, wake: Callable[[], None] | None) -> None:
         """The worker of this process registers to be woken when events are recorded."""
@@ -151,7 +155,6 @@ class MetaWebhooks:
 # --- delivery ------------------------------------------------------------------------------------
 
 MAX_RESPONSE_BYTES = 64 * 1024  # what is read of a receiver's answer, at most
-_AFTER_WAKE = (0.001, 0.005, 0.02, 0.05)  # seconds: looks after a wake, until the emitting change commits
 
 
 class DeliveryWorker:
@@ -328,23 +331,17 @@ class DeliveryWorker:
 
     async def _run(self) -> None:
         assert self._wake is not None
-        woken = False
         while True:
             try:
-                # Woken while the change that emitted is still committing: look again shortly.
-                for pause in _AFTER_WAKE if woken else (0.0,):
-                    await asyncio.sleep(pause)
-                    if await self.run_once():
-                        while await self.run_once():
-                            pass
-                        break
+                while await self.run_once():
+                    pass
             except Exception:  # a store fault: log, wait, try again
                 log.exception("delivery round failed")
-            woken = False
+            # Woken after a commit recorded deliveries in this process; the poll finds what other
+            # processes recorded, retries that came due and leases that lapsed.
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(self._poll):
                     await self._wake.wait()
-                woken = True
             self._wake.clear()
 
     async def stop(self) -> None:

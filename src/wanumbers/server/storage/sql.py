@@ -28,9 +28,9 @@ class SQL:
 
     __slots__ = ("names", "postgres", "sqlite")
 
-    def __init__(self, text: str, *, lock: bool = False) -> None:
-        """``lock``: append ``FOR UPDATE`` on PostgreSQL (SQLite's write transaction already holds
-        the whole database)."""
+    def __init__(self, text: str, *, lock: bool | str = False) -> None:
+        """``lock``: append ``FOR UPDATE`` (or the locking clause given) on PostgreSQL (SQLite's write
+        transaction already holds the whole database)."""
         names: list[str] = []
 
         def number(match: re.Match[str]) -> str:
@@ -41,7 +41,8 @@ class SQL:
 
         self.sqlite = " ".join(text.split())
         postgres = _PARAM.sub(number, self.sqlite)
-        self.postgres = f"{postgres} FOR UPDATE" if lock else postgres
+        clause = lock if isinstance(lock, str) else "FOR UPDATE"
+        self.postgres = f"{postgres} {clause}" if lock else postgres
         self.names = tuple(names)
 
     def __repr__(self) -> str:

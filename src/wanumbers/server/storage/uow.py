@@ -4,6 +4,7 @@ snapshot or a lock that a writer would wait for."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from functools import cached_property
 from types import TracebackType
@@ -29,6 +30,7 @@ class UnitOfWork:
         self._write = write
         self._context: AbstractAsyncContextManager[Any] | None = None
         self._session: Session | None = None
+        self._after_commit: list[Callable[[], None]] = []
 
     async def __aenter__(self) -> UnitOfWork:
         self._context = self._store.write() if self._write else self._store.read()
@@ -39,6 +41,14 @@ class UnitOfWork:
         session = self.session
         assert self._write, "commit() on a read-only unit of work"
         await _as_write(session).commit()
+        callbacks, self._after_commit = self._after_commit, []
+        for callback in callbacks:
+            callback()
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once what this unit of work wrote is committed (never, if it is not): e.g.
+        wake the delivery worker when the events it is to send are visible to it."""
+        self._after_commit.append(callback)
 
     async def __aexit__(
         self,
