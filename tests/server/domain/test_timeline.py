@@ -111,6 +111,54 @@ def test_meta_s_documented_payloads_read_as_words(fixture: str, words: str) -> N
         (webhooks.QUALITY_UPDATE, {"event": "SOMETHING_NEW"}, "Quality update: SOMETHING_NEW"),
         (webhooks.NAME_UPDATE, {"decision": "DEFERRED"}, "Display name review DEFERRED"),
         (webhooks.NAME_UPDATE, {"decision": True}, "Display name review updated"),
+        (webhooks.NAME_UPDATE, {"decision": "APPROVED"}, "Display name approved"),
+        (
+            webhooks.NAME_UPDATE,
+            {"decision": "REJECTED", "requested_verified_name": "A"},
+            "Display name rejected: A",
+        ),
+        (webhooks.ACCOUNT_UPDATE, {}, "Account update: unnamed"),
+        (webhooks.ACCOUNT_UPDATE, {"event": "ACCOUNT_RESTRICTION"}, "Restricted: no restriction given"),
+        (
+            webhooks.ACCOUNT_UPDATE,
+            {
+                "event": "ACCOUNT_RESTRICTION",
+                "restriction_info": [{"expiration": 0}, "x", {"restriction_type": "B"}],
+            },
+            "Restricted: unnamed restriction until 1970-01-01 00:00 UTC, B",
+        ),
+        (
+            webhooks.ACCOUNT_UPDATE,
+            {
+                "event": "ACCOUNT_RESTRICTION",
+                "restriction_info": [{"restriction_type": "R", "expiration": -1}],
+            },
+            "Restricted: R",
+        ),
+        (
+            webhooks.ACCOUNT_UPDATE,
+            {
+                "event": "ACCOUNT_RESTRICTION",
+                "restriction_info": [{"restriction_type": "R", "expiration": 2**37 - 1}],
+            },
+            "Restricted: R until 6325-04-08 15:04 UTC",
+        ),
+        (
+            webhooks.ACCOUNT_UPDATE,
+            {
+                "event": "ACCOUNT_RESTRICTION",
+                "restriction_info": [{"restriction_type": "R", "expiration": 2**37}],
+            },
+            "Restricted: R",
+        ),
+        (
+            webhooks.ACCOUNT_UPDATE,
+            {
+                "event": "ACCOUNT_RESTRICTION",
+                "restriction_info": [{"restriction_type": "R", "expiration": True}],
+            },
+            "Restricted: R",
+        ),
         (
             webhooks.ACCOUNT_UPDATE,
             {"event": "ACCOUNT_RESTRICTION", "restriction_info": "x"},
@@ -164,7 +212,8 @@ def walk(events: list[Stored], milestones: list[Milestone], limit: int) -> list[
             for e in sorted(events, key=lambda e: -e.id)
             if cursor.event_id is None or e.id < cursor.event_id
         ]
-        kept = [m for m in milestones if timeline.after(cursor, m) and _bounded(cursor, m)]
+        kept = [m for m in milestones if timeline.after(cursor, m)]
+        assert kept == [m for m in milestones if _bounded(cursor, m)]  # the repositories read the same
         kept = sorted(kept, key=lambda m: m.key, reverse=True)[: limit + 1]
         found = timeline.page(newer[: limit + 1], kept, cursor, limit)
         pages.append(found.entries)
@@ -210,22 +259,66 @@ def test_a_clock_moved_back_still_shows_every_entry_once() -> None:
         assert stored == [4, 3, 2, 1]  # events keep their own order
 
 
-def test_an_empty_timeline_is_one_page_and_cursors_are_checked() -> None:
+def test_milestones_of_one_kind_at_one_instant_are_each_shown_once() -> None:
+    """Two rows of one table at one instant, a page boundary between them: the keyset's row id."""
+    milestones = [milestone(kind, 100, row) for kind in Kind for row in (1, 2, 3)]
+    for limit in (1, 2, 4):
+        flat = [entry for page in walk([event(1, 100)], milestones, limit) for entry in page]
+        assert len(flat) == 10 and isinstance(flat[0], Stored)
+        keys = [entry.key for entry in flat[1:] if isinstance(entry, Milestone)]
+        assert keys == sorted({m.key for m in milestones}, reverse=True)
+
+
+def test_either_stream_may_run_out_first() -> None:
+    newer, older = [milestone(Kind.ADDED, 100, 1)], [event(1, 10)]
+    assert timeline.page(older, newer, Cursor(), 5).entries == [newer[0], older[0]]
+    assert timeline.page([event(2, 100)], [milestone(Kind.ADDED, 10, 1)], Cursor(), 5).older is None
     assert timeline.page([], [], Cursor(), 50) == timeline.Page([], None)
-    assert timeline.valid(Cursor()) and timeline.valid(Cursor(5, (0, 1, 1)))
-    for bad in (
+
+
+def test_a_milestone_a_second_after_an_event_is_above_it_and_its_key_is_an_integer() -> None:
+    """At today's clock, not only near the epoch: a key travels in a link as JSON, so it is an int."""
+    at = int(NOW.timestamp())
+    later = Milestone(Kind.REGISTRATION, NOW + timedelta(seconds=1.5), 1)
+    same = Milestone(Kind.REGISTRATION, NOW + timedelta(seconds=0.5), 2)
+    found = timeline.page([event(1, at)], [later, same], Cursor(), 5).entries
+    assert [getattr(entry, "row_id", "event") for entry in found] == [1, "event", 2]
+    assert type(timeline.micros(NOW)) is int and all(type(part) is int for part in later.key)
+
+
+def test_an_event_s_time_is_shown_in_utc() -> None:
+    assert timeline.when(PhoneNumberChange(1, 2, "f", {}, 86_400)) == datetime(1970, 1, 2, tzinfo=UTC)
+
+
+LATEST_MICROS = 253_402_214_400_000_000  # 9999-12-31T00:00:00Z
+
+
+def test_a_cursor_is_checked_at_each_bound() -> None:
+    good = [
+        Cursor(),
+        Cursor(1),
+        Cursor(2**31 - 1),
+        Cursor(None, (0, 0, 1)),
+        Cursor(5, (LATEST_MICROS, 2, 2**63 - 1)),
+    ]
+    bad = [
         Cursor(0),
         Cursor(2**31),
         Cursor(None, (-1, 0, 1)),
+        Cursor(None, (LATEST_MICROS + 1, 0, 1)),
         Cursor(None, (0, 3, 1)),
+        Cursor(None, (0, -1, 1)),
         Cursor(None, (0, 0, 0)),
-    ):
-        assert not timeline.valid(bad)
-    assert not timeline.valid(Cursor(None, (timeline.micros(timeline.LATEST) + 1, 0, 1)))
+        Cursor(None, (0, 0, 2**63)),
+    ]
+    assert [timeline.valid(cursor) for cursor in good] == [True] * len(good)
+    assert [timeline.valid(cursor) for cursor in bad] == [False] * len(bad)
+    assert timeline.micros(timeline.LATEST) == LATEST_MICROS
 
 
 def test_milestones_read_as_words() -> None:
     assert milestone(Kind.ADDED, 0, 1).words == "Number added"
+    assert Milestone(Kind.CODE_REQUESTED, NOW, 1).words == "Verification code requested"
     assert (
         Milestone(Kind.CODE_REQUESTED, NOW, 1, "SMS, en_US").words
         == "Verification code requested (SMS, en_US)"

@@ -154,7 +154,8 @@ def page(events: Sequence[R], milestones: Sequence[Milestone], cursor: Cursor, l
 
 
 def _seconds(milestone: Milestone) -> int:
-    return int(milestone.at.timestamp() // 1)
+    """The whole second of a milestone, as an event's ``time`` counts them."""
+    return micros(milestone.at) // 1_000_000
 
 
 def when(change: PhoneNumberChange) -> datetime:
