@@ -275,6 +275,9 @@ def test_console_in_a_real_browser(fleet: Fleet, browser: Any) -> None:
     health = page.find("#health")
     assert "AVAILABLE" in health.text and "LIMITED" not in health.text
     assert "APPROVED" in page.find("#name-status").text
+    latest = page.find("table.timeline tbody tr")  # the number's timeline, newest first
+    assert "Display name approved: Acme Support" in latest.text and " UTC" in latest.text
+    assert "Number added" in page.find("table.timeline").text
     node = httpx.get(
         f"{fleet.server.url}/v2/{fleet.acme.sid}/whatsapp/919876500001/phone_number_details",
         headers={"api-key": fleet.acme.api_key},

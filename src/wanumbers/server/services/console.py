@@ -1,25 +1,32 @@
-"""The console's use cases: who signed in, the fleet they may see, one number, the OTP outbox.
+"""The console's use cases: who signed in, the fleet they may see, one number and its timeline, the OTP
+outbox.
 
 A console session acts as the credential it signed in with, checked again on every request (a revoked
 key or an expired admin token signs the session out at once): the admin token sees every account's
 numbers; an API key sees its own account's only, with the same rules as the APIs (``services.auth``;
 another account's number looks like a missing one). The emulator's controls are ``services.sim``'s own
-functions, called by the console's surface as ``/sim`` calls them.
+functions, called by the console's surface as ``/sim`` calls them. The webhook deliveries (the queue's
+operator view, ``services.events``) are the admin's: ``Principal.reads_deliveries``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Literal
 
+from wanumbers.server.domain import timeline as rules
+from wanumbers.server.domain.delivery import Status
 from wanumbers.server.domain.errors import DomainError, Reason
 from wanumbers.server.domain.identifiers import digest_secret
-from wanumbers.server.domain.records import Account, Delivery
+from wanumbers.server.domain.records import Account, Delivery, PhoneNumber, Waba
 from wanumbers.server.services import auth
 from wanumbers.server.services.auth import Presented
 from wanumbers.server.services.numbers import NumberView
 from wanumbers.server.services.runtime import Runtime
+from wanumbers.server.storage.repositories.events import DeliveryBrief, NumberEvent
 from wanumbers.server.storage.repositories.fleet import FleetQuery, FleetRow, sort_key
+from wanumbers.server.storage.uow import UnitOfWork
 
 BAD_SECRET = "Incorrect admin token or API key."
 NOT_FOUND = "No such phone number."
@@ -43,6 +50,13 @@ class Principal:
     @property
     def account_id(self) -> int | None:
         return None if self.account is None else self.account.id
+
+    @property
+    def reads_deliveries(self) -> bool:
+        """The webhook deliveries (list, one delivery, replay) are the queue's operator view, as
+        ``wanumbers events`` is: the admin's, in every mode. An API key sees through the console what it
+        sees through the APIs, and they show an account no deliveries (docs/console.md, "Deliveries")."""
+        return self.is_admin
 
 
 async def sign_in(rt: Runtime, secret: str) -> Principal:
@@ -183,19 +197,81 @@ async def counts(rt: Runtime, account_id: int | None) -> dict[str, int]:
 # --- one number ------------------------------------------------------------------------------------
 
 
+async def _visible(
+    uow: UnitOfWork, principal: Principal, number_id: int
+) -> tuple[PhoneNumber, Waba, Account]:
+    """The number, its WABA and account, if ``principal`` may see it; else NUMBER_NOT_FOUND, as a
+    foreign number answers in the APIs."""
+    if principal.account is not None:
+        found = await uow.numbers.owned_by(principal.account.id, number_id=number_id)
+        account: Account | None = principal.account
+    else:
+        found = await uow.numbers.locate(number_id=number_id)
+        account = None if found is None else await uow.accounts.by_id(found[1].account_id)
+    if found is None or account is None:
+        raise DomainError(Reason.NUMBER_NOT_FOUND, NOT_FOUND)
+    return found[0], found[1], account
+
+
 async def number(rt: Runtime, principal: Principal, number_id: int) -> NumberView:
     """The number if ``principal`` may see it, as Meta sees it now (what the details read gives)."""
     async with rt.uow() as uow:
-        if principal.account is not None:
-            found = await uow.numbers.owned_by(principal.account.id, number_id=number_id)
-            account: Account | None = principal.account
-        else:
-            found = await uow.numbers.locate(number_id=number_id)
-            account = None if found is None else await uow.accounts.by_id(found[1].account_id)
-    if found is None or account is None:
-        raise DomainError(Reason.NUMBER_NOT_FOUND, NOT_FOUND)
-    number, waba = found
+        number, waba, account = await _visible(uow, principal, number_id)
     return NumberView(number=await rt.upstream.refresh(number), waba=waba, account=account)
+
+
+# --- its timeline ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEntry:
+    """One line of a number's timeline: when (UTC), what in words, and an event's deliveries."""
+
+    at: datetime
+    words: str
+    event_id: int | None = None  # None for a milestone (no event records it)
+    field: str = ""  # the event's webhook field
+    deliveries: tuple[DeliveryBrief, ...] = ()
+
+    @property
+    def counts(self) -> list[tuple[str, int]]:
+        """Deliveries by status, in the queue's order (pending, delivered, dead), those with any."""
+        found = [(status.value, sum(d.status is status for d in self.deliveries)) for status in Status]
+        return [(status, count) for status, count in found if count]
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    entries: list[TimelineEntry]
+    older: rules.Cursor | None  # the next (older) page's cursor; None on the last page
+
+
+def _entry(item: NumberEvent | rules.Milestone) -> TimelineEntry:
+    if isinstance(item, rules.Milestone):
+        return TimelineEntry(item.at.astimezone(UTC), item.words)
+    change = item.change
+    return TimelineEntry(rules.when(change), rules.describe(change), item.id, change.field, item.deliveries)
+
+
+async def timeline(
+    rt: Runtime, principal: Principal, number_id: int, cursor: rules.Cursor | None = None, limit: int = 50
+) -> Timeline:
+    """The number's events (with their deliveries) and milestones, newest first, ``limit`` a page
+    (``domain/timeline.py``): the same visibility as ``number``. Each stream reads ``limit + 1`` rows
+    from where ``cursor`` left it, through its own index."""
+    cursor = cursor or rules.Cursor()
+    async with rt.uow() as uow:
+        number, _, _ = await _visible(uow, principal, number_id)
+        events = await uow.events.of_number(number.id, cursor.event_id, limit + 1)
+        at, row_id = rules.milestone_bound(cursor, rules.Kind.CODE_REQUESTED)
+        milestones = await uow.otps.requested(number.id, at, row_id, limit + 1)
+        at, row_id = rules.milestone_bound(cursor, rules.Kind.REGISTRATION)
+        milestones += await uow.registrations.history(number.id, at, row_id, limit + 1)
+    if number.created_at is not None:
+        added = rules.Milestone(rules.Kind.ADDED, number.created_at, number.id)
+        milestones += [added] if rules.after(cursor, added) else []
+    found = rules.page(events, milestones, cursor, limit)
+    return Timeline([_entry(item) for item in found.entries], found.older)
 
 
 async def outbox(rt: Runtime, principal: Principal, to: str | None = None, limit: int = 50) -> list[Delivery]:

@@ -55,6 +55,17 @@ _EVENTS = SQL(
     """SELECT id, waba_id, phone_number_id, field, value, time FROM events
     WHERE (:waba_id = 0 OR waba_id = :waba_id) ORDER BY id DESC LIMIT :limit"""
 )
+# One number's events, newest first: the console's timeline. Walks ``events (phone_number_id, id)``.
+_NUMBER_EVENTS = (
+    "SELECT id, waba_id, phone_number_id, field, value, time FROM events WHERE phone_number_id = :number_id"
+)
+_OF_NUMBER = SQL(f"{_NUMBER_EVENTS} ORDER BY id DESC LIMIT :limit")
+_OF_NUMBER_BEFORE = SQL(f"{_NUMBER_EVENTS} AND id < :before ORDER BY id DESC LIMIT :limit")
+# The deliveries of a run of one number's events (a timeline page: ids oldest..newest).
+_BRIEFS = SQL(
+    """SELECT d.id, d.event_id, d.producer, d.status FROM deliveries d JOIN events e ON e.id = d.event_id
+    WHERE e.phone_number_id = :number_id AND e.id BETWEEN :oldest AND :newest ORDER BY d.id"""
+)
 _PURGE_ALL = [SQL("DELETE FROM deliveries"), SQL("DELETE FROM events")]
 _OF_ACCOUNT = "SELECT e.id FROM events e JOIN wabas w ON w.id = e.waba_id WHERE w.account_id = :account_id"
 _PURGE_ACCOUNT = [
@@ -68,6 +79,24 @@ _DUE = SQL("SELECT MIN(next_attempt_at) FROM deliveries WHERE status = :pending"
 class StoredEvent:
     id: int
     change: PhoneNumberChange
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryBrief:
+    """A delivery as a timeline lists it: which, to whom (the producer), how it stands."""
+
+    id: int
+    producer: str
+    status: Status
+
+
+@dataclass(frozen=True, slots=True)
+class NumberEvent:
+    """One of a number's events with its deliveries (none when no receiver wanted it)."""
+
+    id: int
+    change: PhoneNumberChange
+    deliveries: tuple[DeliveryBrief, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +245,26 @@ class EventRepository:
     async def events(self, waba_id: int | None = None, limit: int = 100) -> list[StoredEvent]:
         rows = await self._s.fetch(_EVENTS, {"waba_id": waba_id or 0, "limit": limit})
         return [StoredEvent(id=row["id"], change=_change(row)) for row in rows]
+
+    async def of_number(
+        self, number_id: int, before: int | None = None, limit: int = 50
+    ) -> list[NumberEvent]:
+        """Number ``number_id``'s events older than event ``before`` (else from the newest), newest
+        first, each with its deliveries: two statements whatever the page holds."""
+        params: dict[str, object] = {"number_id": number_id, "limit": limit}
+        if before is None:
+            rows = await self._s.fetch(_OF_NUMBER, params)
+        else:
+            rows = await self._s.fetch(_OF_NUMBER_BEFORE, {**params, "before": before})
+        if not rows:
+            return []
+        briefs: dict[int, list[DeliveryBrief]] = {row["id"]: [] for row in rows}
+        span = {"number_id": number_id, "oldest": rows[-1]["id"], "newest": rows[0]["id"]}
+        for brief in await self._s.fetch(_BRIEFS, span):
+            briefs[brief["event_id"]].append(
+                DeliveryBrief(brief["id"], brief["producer"], Status(brief["status"]))
+            )
+        return [NumberEvent(row["id"], _change(row), tuple(briefs[row["id"]])) for row in rows]
 
     async def purge(self, account_id: int | None = None) -> None:
         """Forget events (of one account's WABAs, or all) with their deliveries: a control-plane reset."""

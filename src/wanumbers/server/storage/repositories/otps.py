@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from wanumbers.server.domain.records import Delivery, OtpCode
+from wanumbers.server.domain.timeline import Kind, Milestone
 from wanumbers.server.storage.sql import SQL, Session, timestamp
 
 _RETIRE = SQL("UPDATE otp_codes SET spent = :spent WHERE phone_number_id = :number_id AND spent = :live")
@@ -18,6 +19,11 @@ _CURRENT = SQL(
 _ISSUED_SINCE = SQL(
     """SELECT issued_at FROM otp_codes WHERE phone_number_id = :number_id AND issued_at >= :since
     ORDER BY issued_at"""
+)
+# The codes requested for one number, newest first, older than (:at, :id): the console's timeline.
+_REQUESTED = SQL(
+    """SELECT id, channel, language, issued_at FROM otp_codes WHERE phone_number_id = :number_id
+    AND (issued_at < :at OR (issued_at = :at AND id < :id)) ORDER BY issued_at DESC, id DESC LIMIT :limit"""
 )
 _ATTEMPT = SQL("UPDATE otp_codes SET attempts = attempts + 1 WHERE id = :id")
 _SPEND = SQL("UPDATE otp_codes SET spent = :spent WHERE id = :id AND spent = :live")
@@ -63,6 +69,20 @@ class OtpRepository:
     async def issued_since(self, phone_number_id: int, since: datetime) -> list[datetime]:
         rows = await self._s.fetch(_ISSUED_SINCE, {"number_id": phone_number_id, "since": since})
         return [timestamp(row["issued_at"]) for row in rows]
+
+    async def requested(self, phone_number_id: int, at: datetime, row_id: int, limit: int) -> list[Milestone]:
+        """Codes requested for the number before (``at``, ``row_id``), newest first, as milestones (no
+        digest: a milestone says when and by which channel)."""
+        params = {"number_id": phone_number_id, "at": at, "id": row_id, "limit": limit}
+        return [
+            Milestone(
+                Kind.CODE_REQUESTED,
+                timestamp(row["issued_at"]),
+                row["id"],
+                f"{row['channel']}, {row['language']}",
+            )
+            for row in await self._s.fetch(_REQUESTED, params)
+        ]
 
     async def record_attempt(self, otp: OtpCode) -> None:
         otp.attempts += 1

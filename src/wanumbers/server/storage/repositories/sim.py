@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from wanumbers.server.domain.control import Fault
+from wanumbers.server.domain.timeline import Kind, Milestone
 from wanumbers.server.storage.sql import SQL, Session, timestamp
 
 _SETTING = SQL("SELECT value FROM sim_settings WHERE key = :key")
@@ -121,6 +122,10 @@ class SimRepository:
 
 
 _RECORD = SQL("INSERT INTO registration_events (phone_number_id, kind, at) VALUES (:number_id, :kind, :at)")
+_HISTORY = SQL(
+    """SELECT id, kind, at FROM registration_events WHERE phone_number_id = :number_id
+    AND (at < :at OR (at = :at AND id < :id)) ORDER BY at DESC, id DESC LIMIT :limit"""
+)
 _COUNT_SINCE = SQL(
     """SELECT COUNT(*) FROM registration_events
     WHERE phone_number_id = :number_id AND kind = :kind AND at >= :since"""
@@ -133,6 +138,14 @@ class RegistrationRepository:
 
     async def record(self, phone_number_id: int, kind: str, at: datetime) -> None:
         await self._s.execute(_RECORD, {"number_id": phone_number_id, "kind": kind, "at": at})
+
+    async def history(self, phone_number_id: int, at: datetime, row_id: int, limit: int) -> list[Milestone]:
+        """Register and deregister calls before (``at``, ``row_id``), newest first: the timeline's."""
+        params = {"number_id": phone_number_id, "at": at, "id": row_id, "limit": limit}
+        return [
+            Milestone(Kind.REGISTRATION, timestamp(row["at"]), row["id"], str(row["kind"]))
+            for row in await self._s.fetch(_HISTORY, params)
+        ]
 
     async def count_since(self, phone_number_id: int, kind: str, since: datetime) -> int:
         params = {"number_id": phone_number_id, "kind": kind, "since": since}

@@ -1,7 +1,8 @@
-"""The console's pages: sign-in, fleet, number, emulator, webhook deliveries. Each handler reads the
-session, calls the services (``services.console`` for what it reads, ``services.sim`` for the
-emulator's controls, as ``/sim`` does, ``services.events`` for the deliveries, as ``wanumbers events``
-does) and renders a template; every POST checks the CSRF token and answers 303 to a page.
+"""The console's pages: sign-in, fleet, number (and its timeline), emulator, webhook deliveries. Each
+handler reads the session, calls the services (``services.console`` for what it reads,
+``services.sim`` for the emulator's controls, as ``/sim`` does, ``services.events`` for the
+deliveries, as ``wanumbers events`` does) and renders a template; every POST checks the CSRF token and
+answers 303 to a page.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from wanumbers.server.domain.lifecycle import (
     Throughput,
 )
 from wanumbers.server.domain.node import FIELDS, project
+from wanumbers.server.domain.timeline import Cursor, valid
 from wanumbers.server.services import console, events, sim
 from wanumbers.server.services.console import Principal
 from wanumbers.server.services.numbers import NumberView
@@ -50,6 +52,7 @@ if TYPE_CHECKING:
 
 HERE = Path(__file__).parent
 PAGE_SIZE = 50
+TIMELINE_SIZE = 50  # entries of a number's timeline a page shows
 COUNTS_TTL = 10.0  # seconds the counts by status are kept (per scope, per worker)
 MAX_SEARCH = 64
 
@@ -448,10 +451,44 @@ DONE = {
 }
 
 
+_BAD_OLDER = "That timeline link is not valid; start from the newest entries."
+
+
+def encode_older(cursor: Cursor) -> str:
+    """A timeline cursor as a link's ``older=`` value."""
+    return base64.urlsafe_b64encode(orjson.dumps([cursor.event_id, cursor.milestone])).rstrip(b"=").decode()
+
+
+def _count(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**63
+
+
+def decode_older(text: str) -> Cursor:
+    try:
+        event_id, milestone = orjson.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+    except (ValueError, TypeError, binascii.Error) as error:
+        raise Refused(400, _BAD_OLDER) from error
+    if not (event_id is None or _count(event_id)):
+        raise Refused(400, _BAD_OLDER)
+    if milestone is not None and not (
+        isinstance(milestone, list) and len(milestone) == 3 and all(_count(item) for item in milestone)
+    ):
+        raise Refused(400, _BAD_OLDER)
+    cursor = Cursor(event_id, None if milestone is None else (milestone[0], milestone[1], milestone[2]))
+    if not valid(cursor):
+        raise Refused(400, _BAD_OLDER)
+    return cursor
+
+
 @page
 async def number(request: Request, signed: Signed) -> Response:
     rt = runtime(request)
-    view = await console.number(rt, signed[0], _number_id(request))
+    number_id = _number_id(request)
+    view = await console.number(rt, signed[0], number_id)
+    older = request.query_params.get("older", "")
+    history = await console.timeline(
+        rt, signed[0], number_id, decode_older(older) if older else None, TIMELINE_SIZE
+    )
     node = project(view.number, view.waba, view.account, FIELDS)
     outbox = await console.outbox(rt, signed[0], view.number.e164, limit=10) if emulator(request) else []
     return html(
@@ -463,6 +500,11 @@ async def number(request: Request, signed: Signed) -> Response:
             node=node,
             health=health_of(view),
             outbox=outbox,
+            timeline=history.entries,
+            older_link=f"/console/numbers/{number_id}?older={encode_older(history.older)}#timeline-h"
+            if history.older
+            else None,
+            newest_link=f"/console/numbers/{number_id}#timeline-h" if older else None,
             done=DONE.get(request.query_params.get("done", "")),
             controls=emulator(request) and signed[0].is_admin,
             decisions=[member.value for member in NAME_DECISIONS],
@@ -583,6 +625,14 @@ async def emulator_action(request: Request, signed: Signed) -> Response:
 
 # --- webhook deliveries ----------------------------------------------------------------------------
 
+
+def _deliveries(signed: Signed) -> None:
+    """The deliveries pages are served wherever the console is (live mode's callback profiles deliver
+    too); who reads them is ``Principal.reads_deliveries``."""
+    if not signed[0].reads_deliveries:
+        raise Refused(403, "The webhook deliveries need the admin token.")
+
+
 DELIVERIES_SHOWN = 100  # the newest deliveries the list shows
 # Headers a callback profile may carry that hold a credential of the receiver's: shown masked. The
 # signatures (X-Hub-Signature-256, webhook-signature) are shown; no header ever holds a signing secret.
@@ -612,7 +662,7 @@ def pretty_body(body: bytes) -> str:
 @page
 async def deliveries_page(request: Request, signed: Signed) -> Response:
     """The newest webhook deliveries (``?status=``), as ``wanumbers events list`` reads them."""
-    _controls(request, signed)
+    _deliveries(signed)
     status = request.query_params.get("status", "")
     found = await events.deliveries(runtime(request), status or None, DELIVERIES_SHOWN)
     return html(
@@ -640,7 +690,7 @@ async def _delivery(request: Request) -> DeliveryRecord:
 
 @page
 async def delivery_page(request: Request, signed: Signed) -> Response:
-    _controls(request, signed)
+    _deliveries(signed)
     item = await _delivery(request)
     return html(
         "delivery.html",
@@ -660,7 +710,7 @@ async def delivery_page(request: Request, signed: Signed) -> Response:
 @page
 async def delivery_replay(request: Request, signed: Signed) -> Response:
     """Queue a delivery again: the same ``services.events.replay`` as ``wanumbers events replay``."""
-    _controls(request, signed)
+    _deliveries(signed)
     await _checked_form(request, signed)
     item = await _delivery(request)
     await events.replay(runtime(request), item.id)
