@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, inspect, text
 
-HEAD = "0012"
+HEAD = "0013"
 _SCRIPTS = Path(__file__).with_name("migrations")
 
 
