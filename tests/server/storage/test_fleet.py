@@ -166,7 +166,12 @@ async def _plan(rt: Runtime, sql: SQL, params: dict[str, Any]) -> str:
         if uow.dialect == "postgresql":
             # A tiny test table would make a sequential scan cheapest; forbid it to see the index plan.
             await uow.session.execute(SQL("SET LOCAL enable_seqscan = off"))
-            rows = await uow.session.fetch(SQL("EXPLAIN " + sql.sqlite), params)
+            # The plan a prepared statement settles on after five runs: no values to estimate from.
+            await uow.session.execute(SQL("SET LOCAL plan_cache_mode = force_generic_plan"))
+            await uow.session.execute(SQL(f"PREPARE fleet_page AS {sql.postgres}"))
+            literals = ", ".join(repr(params[name]) for name in sql.names)  # test values: ints, plain words
+            rows = await uow.session.fetch(SQL(f"EXPLAIN EXECUTE fleet_page({literals})"))
+            await uow.session.execute(SQL("DEALLOCATE fleet_page"))
         else:
             rows = await uow.session.fetch(SQL("EXPLAIN QUERY PLAN " + sql.sqlite), params)
         return "\n".join(" ".join(str(col) for col in tuple(row)) for row in rows)

@@ -188,7 +188,12 @@ def _statement(
             where.append(f"({column}, n.id) {past} (:bound_key, :bound_id)")
     # Pinned, (column, id) order is id order; said so, SQLite needs no sort step for it (it sorts
     # "the right part" of ORDER BY column, id when the column is bound by both = and a row value).
-    order = [] if pinned else [column + direction]
+    # Scoped, the order names account_id too (one value, so the same rows in the same order): only the
+    # account's own index gives that order, so no plan walks the whole fleet's index for the account's
+    # rows. PostgreSQL's generic plan for a prepared statement (after five runs) did, from its guess
+    # of half the numbers per account: 640 ms for a 1% account with two filters.
+    order = ["n.account_id" + direction] if scoped else []
+    order += [] if pinned else [column + direction]
     order += [] if sort in UNIQUE_SORTS else ["n.id" + direction]
     return SQL(f"{_COLUMNS}{_TABLES} WHERE {' AND '.join(where)} ORDER BY {', '.join(order)} LIMIT :limit")
 
