@@ -258,3 +258,15 @@ def test_postgresql_estimates_the_walked_filters_from_their_statistics(
 
 def name_of(column: str) -> str:
     return next(sort for sort, named in SORTS.items() if named == column)
+
+
+@pytest.mark.parametrize("bounded", [False, True])
+def test_an_accounts_rare_status_is_sought_through_its_own_index(runtime: Runtime, bounded: bool) -> None:
+    """A sought status (``plan``: few numbers of the scope have it) is read from one of the account's
+    indexes, never from the whole fleet's (state, id) one (SQLite did, with the scope as a range)."""
+    sql = _statement("number", False, bounded, True, ("state",), None, None, "state", False)
+    params: dict[str, Any] = {"account_id": 1, "f_state": "FLAGGED", "limit": 51}
+    if bounded:
+        params["bound_key"] = "+91"
+    plan = sync(_plan(runtime, sql, params))
+    assert "ix_phone_numbers_account_" in plan and "ix_phone_numbers_fleet_state" not in plan, plan
