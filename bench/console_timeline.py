@@ -11,7 +11,7 @@ the number, its health, the timeline's statements and rendering) for: the busy n
 page in the middle of its events, the quiet number, and a number with no event.
 
 Twice, in one run: the store as migrated, then with ``events (phone_number_id, id)`` (the index the
-timeline's statement walks; migration 0013 adds it), created here when the store lacks it. The table
+timeline's statement walks; migration 0014 adds it), created here when the store lacks it. The table
 gives each median, the slowest and the ratio of the two medians. Each URL is asked ``--requests``
 times after one warm-up.
 """
@@ -118,7 +118,7 @@ def seed_events(db: Database, waba_id: int, events: int, numbers: int) -> float:
 
 
 def has_index(db: Database) -> bool:
-    """Whether some index of ``events`` starts with (phone_number_id, id) (migration 0013's, or ours)."""
+    """Whether some index of ``events`` starts with (phone_number_id, id) (migration 0014's, or ours)."""
     if db.kind == "postgresql":
         import psycopg
 

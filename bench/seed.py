@@ -5,7 +5,8 @@
 Rows are built with the service's own record → row mapping
 (``wanumbers.server.storage.repositories.numbers.to_values``), so a column added to the
 model is filled the way the service fills it. If that mapping moves, adjust
-``_service_mapping`` below; nothing else in the harness touches the table layout.
+``_service_mapping`` below; nothing else in the harness touches the table layout. Each number
+also stores its WABA's account (``account_id``), read from the store's ``wabas`` first.
 
 Numbers are a pure function of their index, so scenarios can build request paths for
 any index without keeping a million rows in memory:
@@ -104,9 +105,29 @@ def seed_numbers(db: Database, waba_id: int, count: int) -> float:
     return time.perf_counter() - started
 
 
-def _batches(waba_id: int, count: int) -> Iterator[list[dict[str, Any]]]:
-    batch: list[dict[str, Any]] = []
+def _owners(db: Database) -> dict[int, int]:
+    """Each WABA's account: a number stores its WABA's (``account_id``, as the service's insert does)."""
+    from sqlalchemy import create_engine, text
+
+    url = db.url.replace("postgresql://", "postgresql+psycopg://", 1)
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return {int(w): int(a) for w, a in conn.execute(text("SELECT id, account_id FROM wabas"))}
+    finally:
+        engine.dispose()
+
+
+def _owned_rows(db: Database, waba_id: int, count: int) -> Iterator[dict[str, Any]]:
+    owners = _owners(db)
     for row in rows(waba_id, count):
+        row["account_id"] = owners[row["waba_id"]]
+        yield row
+
+
+def _batches(db: Database, waba_id: int, count: int) -> Iterator[list[dict[str, Any]]]:
+    batch: list[dict[str, Any]] = []
+    for row in _owned_rows(db, waba_id, count):
         batch.append(row)
         if len(batch) == BATCH:
             yield batch
@@ -122,7 +143,7 @@ def _insert_sqlite(db: Database, waba_id: int, count: int) -> None:
     engine = create_engine(db.url)
     try:
         with engine.begin() as conn:
-            for batch in _batches(waba_id, count):
+            for batch in _batches(db, waba_id, count):
                 conn.execute(insert(table), batch)
     finally:
         engine.dispose()
@@ -140,7 +161,7 @@ def _copy_postgres(db: Database, waba_id: int, count: int) -> None:
     columns = [c.name for c in table.columns]
     statement = f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
     with psycopg.connect(db.url) as conn, conn.cursor() as cur, cur.copy(statement) as copy:
-        for row in rows(waba_id, count):
+        for row in _owned_rows(db, waba_id, count):
             copy.write_row([_copy_value(row.get(name)) for name in columns])
         # ANALYZE after a bulk load, or the planner guesses an empty table.
     with psycopg.connect(db.url, autocommit=True) as conn:

@@ -4,38 +4,34 @@ from __future__ import annotations
 
 import pytest
 
-from wanumbers.server.services.console import RARE, Sizes, plan
+from wanumbers.server.services.console import RARE, plan
 from wanumbers.server.storage.repositories.fleet import FleetQuery
 
 MILLION = 1_000_000
 
 
 @pytest.mark.parametrize(
-    ("query", "scope", "fleet", "expected"),
+    ("query", "counts", "expected"),
     [
-        # the admin always walks the sort index; a rare status is sought through its index
-        (FleetQuery(), {"CONNECTED": MILLION}, MILLION, (False, None)),
-        (FleetQuery(filters={"state": "BANNED"}), {"BANNED": RARE}, MILLION, (False, "state")),
-        (FleetQuery(filters={"state": "BANNED"}), {"BANNED": RARE + 1}, MILLION, (False, None)),
-        (FleetQuery(filters={"state": "DISCONNECTED"}), {"CONNECTED": 5}, MILLION, (False, "state")),
-        # an account: through its WABAs while it is small against the walk
-        (FleetQuery(account_id=1), {"CONNECTED": 7_000}, MILLION, (True, None)),
-        (FleetQuery(account_id=1), {"CONNECTED": 7_200}, MILLION, (False, None)),
-        (FleetQuery(account_id=1, health="LIMITED"), {"CONNECTED": 7_200}, MILLION, (True, None)),
-        (FleetQuery(account_id=1), {"CONNECTED": 900_000}, MILLION, (False, None)),
+        # the scope's sort index is walked; a rare status is sought through its index
+        (FleetQuery(), {"CONNECTED": MILLION}, None),
+        (FleetQuery(filters={"state": "BANNED"}), {"BANNED": RARE}, "state"),
+        (FleetQuery(filters={"state": "BANNED"}), {"BANNED": RARE + 1}, None),
+        (FleetQuery(filters={"state": "DISCONNECTED"}), {"CONNECTED": 5}, "state"),
+        (FleetQuery(filters={"quality": "RED"}), {"CONNECTED": 5}, None),
+        # an account: its own counts decide, on its own (account_id, state, id) index
+        (FleetQuery(account_id=1), {"CONNECTED": 7_000}, None),
         (
             FleetQuery(account_id=1, filters={"state": "FLAGGED"}),
             {"CONNECTED": 9_600, "FLAGGED": 400},
-            MILLION,
-            (True, "state"),
+            "state",
         ),
+        (FleetQuery(account_id=1, filters={"state": "FLAGGED"}), {"FLAGGED": RARE + 1}, None),
     ],
 )
-def test_plan(
-    query: FleetQuery, scope: dict[str, int], fleet: int, expected: tuple[bool, str | None]
-) -> None:
-    assert plan(query, Sizes(scope, fleet)) == expected
+def test_plan(query: FleetQuery, counts: dict[str, int], expected: str | None) -> None:
+    assert plan(query, counts) == expected
 
 
 def test_without_counts_the_sort_index_is_walked() -> None:
-    assert plan(FleetQuery(account_id=1, filters={"state": "BANNED"}), None) == (False, None)
+    assert plan(FleetQuery(account_id=1, filters={"state": "BANNED"}), None) is None

@@ -1,14 +1,18 @@
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, MetaData, Table, insert, inspect, text
 
 from tests._sync import sync
-from wanumbers.server.storage import migrate
+from wanumbers.server.storage import migrate, models
 from wanumbers.server.storage.engine import make_engine
 from wanumbers.server.storage.models import Base
+
+WHEN = datetime(2025, 1, 1, tzinfo=UTC)
 
 
 def test_head_constant_matches_the_newest_migration() -> None:
@@ -112,3 +116,80 @@ def test_0013_forgets_the_profile_signing_key_the_store_kept(engine: Engine) -> 
         columns = {column["name"] for column in inspect(connection).get_columns("callback_profiles")}
     assert "callback_signing_key" not in keys
     assert "secret_generation" in columns
+
+
+def _number_row(number_id: int, waba_id: int) -> dict[str, Any]:
+    """A phone_numbers row as 0012 had it: no account_id."""
+    return {
+        "id": number_id,
+        "waba_id": waba_id,
+        "e164": f"+9170000{number_id:05d}",
+        "country_code": "IN",
+        "dial_code": "91",
+        "verified_name": "Shop",
+        "state": "CONNECTED",
+        "name_status": "APPROVED",
+        "quality": "GREEN",
+        "throughput": "STANDARD",
+        "tier": "TIER_1K",
+        "account_mode": "LIVE",
+        "sip_enabled": False,
+        "sip_server_configured": False,
+        "is_official_business_account": False,
+        "verification_failures": 0,
+        "websites": [],
+        "enable_welcome_message": False,
+        "prompts": [],
+        "commands": [],
+        "created_at": WHEN,
+    }
+
+
+def _account_row(account_id: int) -> dict[str, Any]:
+    return {
+        "id": account_id,
+        "sid": f"sid{account_id}",
+        "name": f"Account {account_id}",
+        "pod": "IN",
+        "business_id": account_id,
+        "app_id": account_id,
+        "business_restricted": False,
+        "created_at": WHEN,
+    }
+
+
+def test_upgrading_from_0012_gives_each_number_its_wabas_account(engine: Engine) -> None:
+    migrate.downgrade(engine, "0012")
+    assert "account_id" not in {column["name"] for column in inspect(engine).get_columns("phone_numbers")}
+    # two accounts; the first with two WABAs
+    wabas = {501: 1, 502: 1, 503: 2}
+    numbers = {i: 501 + i % 3 for i in range(1, 31)}
+    with engine.begin() as connection:
+        connection.execute(insert(models.accounts), [_account_row(1), _account_row(2)])
+        connection.execute(
+            insert(models.wabas),
+            [
+                {
+                    "id": waba,
+                    "account_id": account,
+                    "api_version": "v2",
+                    "restricted": False,
+                    "created_at": WHEN,
+                }
+                for waba, account in wabas.items()
+            ],
+        )
+        old = Table("phone_numbers", MetaData(), autoload_with=connection)  # the table as 0012 left it
+        connection.execute(insert(old), [_number_row(number, waba) for number, waba in numbers.items()])
+    migrate.upgrade(engine)
+    with engine.connect() as connection:
+        stored = dict(connection.execute(text("SELECT id, account_id FROM phone_numbers")).all())
+    assert stored == {number: wabas[waba] for number, waba in numbers.items()}
+    column = next(c for c in inspect(engine).get_columns("phone_numbers") if c["name"] == "account_id")
+    assert column["nullable"] is False
+    (key,) = [
+        fk for fk in inspect(engine).get_foreign_keys("phone_numbers") if fk["referred_table"] == "accounts"
+    ]
+    assert key["constrained_columns"] == ["account_id"] and key["options"].get("ondelete") == "CASCADE"
+    indexes = {index["name"] for index in inspect(engine).get_indexes("events")}
+    assert "ix_events_phone_number_id_id" in indexes

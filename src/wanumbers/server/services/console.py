@@ -11,6 +11,7 @@ operator view, ``services.events``) are the admin's: ``Principal.reads_deliverie
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -89,32 +90,16 @@ Bound = tuple[Any, int]
 RARE = 2_000
 
 
-@dataclass(frozen=True, slots=True)
-class Sizes:
-    """Numbers per status in the principal's scope, and in the whole store."""
+def plan(query: FleetQuery, counts: Mapping[str, int] | None) -> str | None:
+    """The ``seek`` for ``FleetRepository.page``, from the scope's counts by status.
 
-    scope: dict[str, int]
-    fleet: int
-
-
-def plan(query: FleetQuery, sizes: Sizes | None, limit: int = 50) -> tuple[bool, str | None]:
-    """(owner_first, seek) for ``FleetRepository.page``, from the counts.
-
-    Walking the fleet's sort index reads about limit x fleet / matches rows; reading an account's
-    numbers through its WABAs reads all of them. Matches are estimated from the counts by status (a
-    status filter's own count), other filters taken to keep a tenth each. A status filter that few
-    numbers match is found through its index instead (``seek``)."""
-    if sizes is None:
-        return False, None
-    scope = sum(sizes.scope.values())
+    A page walks its scope's sort index (the whole fleet's, or the account's own since migration 0014)
+    and reads about limit / share rows for a filter that a share of the scope matches. A status filter
+    that at most ``RARE`` numbers of the scope match is found through its index and sorted instead."""
     state = query.filters.get("state")
-    matches = float(scope if state is None else sizes.scope.get(state, 0))
-    others = len(query.filters) - (state is not None) + (query.health is not None)
-    matches *= 0.1**others
-    walk = (limit + 1) * max(sizes.fleet, 1) / max(matches, 1.0)
-    owner_first = query.account_id is not None and scope < walk
-    seek = "state" if state is not None and sizes.scope.get(state, 0) <= RARE else None
-    return owner_first, seek
+    if counts is None or state is None:
+        return None
+    return "state" if counts.get(state, 0) <= RARE else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,18 +138,16 @@ async def fleet(
     *,
     backwards: bool = False,
     limit: int = 50,
-    sizes: Sizes | None = None,
+    counts: Mapping[str, int] | None = None,
 ) -> FleetPage:
     """One page just past ``bound`` (forwards, or backwards for "previous"), and whether pages exist on
     either side: the page's walk reads one row more than it shows; the other side is a one-row probe.
 
-    ``sizes`` (the counts, if the caller has them) picks the plan: ``plan``."""
+    ``counts`` (the scope's numbers by status, if the caller has them) picks the plan: ``plan``."""
     query = scoped(principal, query)
-    owner_first, seek = plan(query, sizes)
+    seek = plan(query, counts)
     async with rt.uow() as uow:
-        found = await uow.fleet.page(
-            query, bound, backwards=backwards, limit=limit + 1, owner_first=owner_first, seek=seek
-        )
+        found = await uow.fleet.page(query, bound, backwards=backwards, limit=limit + 1, seek=seek)
         further = len(found) > limit
         found = found[:limit]
         if found:
@@ -175,7 +158,6 @@ async def fleet(
                     (sort_key(edge, query.sort), edge.number.id),
                     backwards=not backwards,
                     limit=1,
-                    owner_first=owner_first,
                     seek=seek,
                 )
             )

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
-HEAD = "0013"
+HEAD = "0014"
 _SCRIPTS = Path(__file__).with_name("migrations")
 
 

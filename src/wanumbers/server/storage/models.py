@@ -86,9 +86,19 @@ class PhoneNumberRow(Base):
         Index("ix_phone_numbers_fleet_quality", "quality", "id"),
         Index("ix_phone_numbers_fleet_tier", "tier", "id"),
         Index("ix_phone_numbers_fleet_throughput", "throughput", "id"),
+        # one account's fleet pages (migration 0014)
+        Index("ix_phone_numbers_account_e164", "account_id", "e164"),
+        Index("ix_phone_numbers_account_name", "account_id", "verified_name", "id"),
+        Index("ix_phone_numbers_account_state", "account_id", "state", "id"),
+        Index("ix_phone_numbers_account_name_status", "account_id", "name_status", "id"),
+        Index("ix_phone_numbers_account_quality", "account_id", "quality", "id"),
+        Index("ix_phone_numbers_account_tier", "account_id", "tier", "id"),
+        Index("ix_phone_numbers_account_throughput", "account_id", "throughput", "id"),
     )
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     waba_id: Mapped[int] = mapped_column(ForeignKey("wabas.id", ondelete="CASCADE"))
+    # the WABA's account, copied at insert (a WABA never changes account, a number never changes WABA)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
     e164: Mapped[str] = mapped_column(String(20), unique=True)
     country_code: Mapped[str] = mapped_column(String(2))
     dial_code: Mapped[str] = mapped_column(String(4))
@@ -222,6 +232,8 @@ class EventRow(Base):
     """A change Meta reports by webhook, written in the transaction of the change (the outbox)."""
 
     __tablename__ = "events"
+    # one number's timeline, newest first (migration 0014)
+    __table_args__ = (Index("ix_events_phone_number_id_id", "phone_number_id", "id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     waba_id: Mapped[int] = mapped_column(BigInteger)
     phone_number_id: Mapped[int | None] = mapped_column(BigInteger)

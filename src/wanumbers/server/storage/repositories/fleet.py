@@ -4,6 +4,29 @@ A page is one index range scan from the cursor's key: ``ORDER BY <column>, id`` 
 ``(<column>, id) > (:key, :id)`` on the ``(<column>, id)`` index (migration 0012), so page 10,000 costs
 what page 1 costs; there is no OFFSET. E.164 is unique, so its sort needs no id tie-breaker.
 
+Why each page is planned as it is (figures: docs/console.md, "Speed"):
+
+- **An account's pages** walk the account's own ``(account_id, <column>, id)`` index (migration 0014:
+  each number stores its WABA's account, which never changes): the scope is the account's range of
+  that index (written as a range, not an equality, so that PostgreSQL's generic plan for the prepared
+  statement cannot take the fleet's own index instead), and the cursor's row value starts at
+  ``(account_id, key, id)``. Such a page reads only the account's rows, so its cost
+  depends on the share of the *account's* numbers a filter matches, not on the size of the fleet.
+  (Before, it either walked the whole fleet's index skipping every other account's rows or read all of
+  the account's numbers through its WABAs and sorted them: 170-290 ms for an account holding 1% of 1M
+  numbers with a filter.)
+- **Filters are walked, not sought**: written as expressions no index serves (``_unindexed``), so no
+  planner swaps the walk for "every matching row through the filter's index, then sort" (300 ms to 3 s
+  for common values). A filter matching a share *p* of the scope costs about 51 / *p* index rows.
+  PostgreSQL estimates those expressions from statistics made for them (migration 0014); without
+  them it took two filters for a 0.0025% match and sorted the whole table instead of walking.
+- **A rare status** (``seek``, from the counts in ``services.console``) is found through its index and
+  sorted: walking would read about the whole scope for it.
+- **A filter on the sort column itself** pins the key: the walk is then by id within the value
+  (``pinned``), which both planners read off the index without a sort step.
+- **Searches** are ranges of the E.164 or name index; a name prefix matches few rows, which the
+  planners read through the name index and sort.
+
 Health is derived, never stored (``domain.health``); its filter is a predicate over the columns the
 derivation reads, with the value sets taken from ``domain.health`` itself by probing it one column at a
 time (``_probe``). tests/server/storage/test_fleet.py checks the predicate against ``derive_health`` for
@@ -46,11 +69,9 @@ _COLUMNS = f"SELECT {NUMBER_COLUMNS}, {WABA_COLUMNS}, {ACCOUNT_COLUMNS} "
 _AT_WABA = len(NUMBER_FIELDS)  # where the WABA's columns start in a row, and the account's
 _AT_ACCOUNT = _AT_WABA + len(WABA_FIELDS)
 # The join order is written out (SQLite keeps the order of CROSS JOINs; PostgreSQL plans them as inner
-# joins): the numbers' sort index first, so a page reads its rows in order and stops at the limit; or,
-# for an account with few numbers, its WABAs first, then its numbers by the (waba_id, …) index, sorted.
-_NUMBERS_FIRST = "FROM phone_numbers n CROSS JOIN wabas w CROSS JOIN accounts a"
-_OWNER_FIRST = "FROM wabas w CROSS JOIN phone_numbers n CROSS JOIN accounts a"
-_JOINED = "w.id = n.waba_id AND a.id = w.account_id"
+# joins): the numbers' sort index first, so a page reads its rows in order and stops at the limit.
+_TABLES = "FROM phone_numbers n CROSS JOIN wabas w CROSS JOIN accounts a"
+_JOINED = "w.id = n.waba_id AND a.id = n.account_id"
 
 
 def _probe(**column: Any) -> str:
@@ -106,11 +127,11 @@ def _unindexed(name: str) -> str:
     """The column as an expression no index serves (``|| ''`` on both backends): the planner then walks
     the sort column's index in order and stops at the page's limit, instead of reading every row that
     matches through the filter's index and sorting them all (what both planners prefer, and what costs
-    ~300 ms for a filter that 4% of 1M numbers match)."""
+    ~300 ms for a filter that 4% of 1M numbers match). Migration 0014 gives PostgreSQL statistics on
+    exactly this expression; change it and they no longer apply (a test in test_fleet.py checks)."""
     return f"(n.{name} || '')"
 
 
-HEALTH_PREDICATES = _health_predicates(_indexed)
 _HEALTH_WALKED = _health_predicates(_unindexed)
 
 
@@ -142,32 +163,58 @@ def _statement(
     filters: tuple[str, ...],
     health: str | None,
     search: str | None,  # "number" | "name" | None
-    owner_first: bool,
     seek: str | None,  # the one filter column whose index may be used (a rare value), if any
+    pinned: bool = False,  # the sort column is filtered to the cursor's key: the walk is by id alone
 ) -> SQL:
     column = "n." + SORTS[sort]
     where: list[str] = [_JOINED]
-    if scoped:
-        where.append("w.account_id = :account_id")
+    if scoped:  # the (account_id, column, id) indexes (migration 0014): the account's range of them
+        # A range, not "= :account_id": PostgreSQL folds an equality into a constant and then finds the
+        # fleet's own (column, id) index in order too; its generic plan for the prepared statement
+        # (after five runs) took it, from a guess of half the numbers per account, and walked the whole
+        # fleet for a 1% account's rare filter combination (quality RED + tier TIER_100K: 600 ms).
+        # A filter read through its index (pinned, or a rare status sought) keeps the equality: with
+        # the filter's own equality it makes the account's index the one both planners read (SQLite
+        # takes an equality over a range: the fleet's (state, id) index for a sought status, 136 ms).
+        if pinned or seek in filters:
+            where.append("n.account_id = :account_id")
+        elif not bounded:
+            where.append("n.account_id >= :account_id AND n.account_id <= :account_id")
+        else:  # the bound below starts at (:account_id, …); this ends the range (SQLite then seeks it)
+            where.append(f"n.account_id {'>=' if descending else '<='} :account_id")
     for name in filters:
-        use_index = owner_first or name == seek or SORTS[sort] == name
+        use_index = name == seek or SORTS[sort] == name
         where.append(f"{_indexed(name) if use_index else _unindexed(name)} = :f_{name}")
     if health is not None:
-        where.append((HEALTH_PREDICATES if owner_first else _HEALTH_WALKED)[health])
+        where.append(_HEALTH_WALKED[health])
     if search == "number":
         where.append("n.e164 >= :q AND n.e164 < :q_end")
     elif search == "name":
         where.append("n.verified_name >= :q AND n.verified_name < :q_end")
     past = "<" if descending else ">"
     direction = " DESC" if descending else " ASC"
-    if bounded:
+    if bounded:  # a row-value comparison: both backends make it one index range condition
+        keys, values = [column, "n.id"], [":bound_key", ":bound_id"]
+        if pinned:  # the column is the filter's value on every row
+            values[0] = f":f_{SORTS[sort]}"
         if sort in UNIQUE_SORTS:
-            where.append(f"{column} {past} :bound_key")
-        else:  # a row-value comparison: both backends make it one index range condition
-            where.append(f"({column}, n.id) {past} (:bound_key, :bound_id)")
-    order = [column + direction] + ([] if sort in UNIQUE_SORTS else ["n.id" + direction])
-    tables = _OWNER_FIRST if owner_first else _NUMBERS_FIRST
-    return SQL(f"{_COLUMNS}{tables} WHERE {' AND '.join(where)} ORDER BY {', '.join(order)} LIMIT :limit")
+            keys, values = keys[:1], values[:1]
+        if scoped:  # the bound starts at the account's own index's first column
+            keys, values = ["n.account_id", *keys], [":account_id", *values]
+        if len(keys) == 1:
+            where.append(f"{keys[0]} {past} {values[0]}")
+        elif pinned and not scoped:
+            where.append(f"n.id {past} :bound_id")
+        else:
+            where.append(f"({', '.join(keys)}) {past} ({', '.join(values)})")
+    # Pinned, (column, id) order is id order; said so, SQLite needs no sort step for it (it sorts
+    # "the right part" of ORDER BY column, id when the column is bound by both = and a row value).
+    # Scoped, the order names account_id too (one value, so the same rows in the same order): only the
+    # account's own index gives that order.
+    order = ["n.account_id" + direction] if scoped else []
+    order += [] if pinned else [column + direction]
+    order += [] if sort in UNIQUE_SORTS else ["n.id" + direction]
+    return SQL(f"{_COLUMNS}{_TABLES} WHERE {' AND '.join(where)} ORDER BY {', '.join(order)} LIMIT :limit")
 
 
 def _search_kind(search: str | None) -> str | None:
@@ -182,9 +229,9 @@ def sort_key(row: FleetRow, sort: str) -> Any:
 
 
 _COUNT_ALL = SQL("SELECT n.state AS state, COUNT(*) AS count FROM phone_numbers n GROUP BY n.state")
-_COUNT_OWNED = SQL(
-    "SELECT n.state AS state, COUNT(*) AS count FROM phone_numbers n JOIN wabas w ON w.id = n.waba_id "
-    "WHERE w.account_id = :account_id GROUP BY n.state"
+_COUNT_OWNED = SQL(  # an index-only scan of (account_id, state, id)
+    "SELECT n.state AS state, COUNT(*) AS count FROM phone_numbers n "
+    "WHERE n.account_id = :account_id GROUP BY n.state"
 )
 
 
@@ -203,18 +250,17 @@ class FleetRepository:
         *,
         backwards: bool,
         limit: int,
-        owner_first: bool = False,
         seek: str | None = None,
     ) -> list[FleetRow]:
         """Up to ``limit`` rows just past ``bound`` (``(sort key, id)``) in walk order, nearest first.
 
-        ``owner_first`` (an account's query only): read the account's numbers through its WABAs and sort
-        them, rather than walk the whole fleet's sort index skipping other accounts' rows; the cheaper
-        plan for an account with few numbers (``services.console`` decides from its counts). ``seek``:
-        a filter column whose value few numbers have: its index finds them and they are sorted, rather
-        than walking the sort index past every other row (again decided from the counts)."""
+        ``seek``: a filter column whose value few numbers have: its index finds them and they are
+        sorted, rather than walking the sort index past every other row (``services.console`` decides
+        from the counts)."""
         descending = query.descending != backwards
         kind = _search_kind(query.search)
+        value = query.filters.get(SORTS[query.sort])
+        pinned = value is not None and (bound is None or bound[0] == value)
         sql = _statement(
             query.sort,
             descending,
@@ -223,8 +269,8 @@ class FleetRepository:
             tuple(sorted(query.filters)),
             query.health,
             kind,
-            owner_first and query.account_id is not None,
             seek if seek in query.filters else None,
+            pinned,
         )
         params: dict[str, Any] = {"limit": limit}
         if query.account_id is not None:
@@ -239,10 +285,9 @@ class FleetRepository:
             params["bound_key"], params["bound_id"] = bound
             if query.sort in UNIQUE_SORTS:
                 del params["bound_id"]
-        rows = await self._s.fetch(sql, params)
-        return [
-            FleetRow(to_number(row), to_waba(row, _AT_WABA), to_account(row, _AT_ACCOUNT)) for row in rows
-        ]
+            elif pinned:
+                del params["bound_key"]
+        return [_fleet_row(row) for row in await self._s.fetch(sql, params)]
 
     async def counts(self, account_id: int | None) -> dict[str, int]:
         """Numbers per lifecycle state (every account's, or ``account_id``'s)."""

@@ -175,9 +175,12 @@ def to_number_status(row: Row, at: int = 0) -> PhoneNumber:
 _AT = {name: i for i, name in enumerate(NUMBER_FIELDS)}
 _WITH_WABA = f"SELECT {NUMBER_COLUMNS}, {WABA_COLUMNS} FROM phone_numbers n JOIN wabas w ON w.id = n.waba_id"
 
+# The number's account is its WABA's, copied in the same statement (migration 0014: the console's
+# account-scoped fleet indexes); a WABA never changes account and a number never changes WABA.
 _ADD = SQL(
-    f"""INSERT INTO phone_numbers ({", ".join((*_IDENTITY, *_MUTABLE))})
-    VALUES ({", ".join(":" + name for name in (*_IDENTITY, *_MUTABLE))})
+    f"""INSERT INTO phone_numbers ({", ".join((*_IDENTITY, *_MUTABLE))}, account_id)
+    VALUES ({", ".join(":" + name for name in (*_IDENTITY, *_MUTABLE))},
+    (SELECT w.account_id FROM wabas w WHERE w.id = :waba_id))
     ON CONFLICT (e164) DO NOTHING RETURNING id"""
 )
 _SAVE = SQL(f"UPDATE phone_numbers SET {', '.join(f'{name} = :{name}' for name in _MUTABLE)} WHERE id = :id")
