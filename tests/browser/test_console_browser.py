@@ -313,6 +313,19 @@ def test_console_in_a_real_browser(fleet: Fleet, browser: Any) -> None:
         assert "Queued again" in page.find("p.notice").text
         eventually(lambda: len(posts()) == 2, timeout=WAIT)
         assert posts()[1][2] == posts()[0][2]
+
+        # the deliveries list refreshes itself: a new delivery appears without a reload
+        from selenium.webdriver.common.by import By
+
+        page.find("nav a[href='/console/deliveries']").click()
+        rows = lambda: len(page.driver.find_elements(By.CSS_SELECTOR, "table.deliveries tbody tr"))  # noqa: E731
+        before = rows()
+        page.driver.execute_script("document.body.setAttribute('data-not-reloaded', '1')")
+        api = Api(fleet.server, fleet.admin_token)
+        api.sim(fleet.limited_id, "quality", {"rating": "GREEN"})
+        api.close()
+        eventually(lambda: rows() == before + 1, timeout=WAIT)
+        assert page.driver.find_element(By.TAG_NAME, "body").get_attribute("data-not-reloaded") == "1"
     finally:
         hook.stop()
     page.sign_out()

@@ -79,6 +79,20 @@ def test_sign_in_sets_a_strict_http_only_cookie_holding_no_secret(
     assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
 
 
+def test_the_live_refresh_script_is_ours_and_the_only_script_allowed(
+    client: TestClient, admin_token: str
+) -> None:
+    sign_in(client, admin_token)
+    page = client.get("/console/deliveries")
+    policy = page.headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert '<script src="/console/static/console.js" defer></script>' in page.text
+    assert 'id="deliveries-live" data-refresh="3"' in page.text
+    script = client.get("/console/static/console.js")
+    assert script.status_code == 200 and script.headers["content-type"].startswith("text/javascript")
+    assert "data-refresh" in script.text and "http" not in script.text.replace("HTTP ", "")
+
+
 def test_the_cookie_is_secure_over_tls(runtime: Runtime, database_url: str, admin_token: str) -> None:
     app = create_app(Settings(database_url=database_url), runtime=runtime)
     with TestClient(app, base_url="https://127.0.0.1") as tls:

@@ -92,7 +92,8 @@ LABELS = {
 }
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
-        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+        "default-src 'none'; style-src 'self'; img-src 'self'; script-src 'self'; connect-src 'self'; "
+        "form-action 'self'; "
         "frame-ancestors 'none'; base-uri 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
@@ -718,11 +719,14 @@ async def delivery_replay(request: Request, signed: Signed) -> Response:
 # --- static ----------------------------------------------------------------------------------------
 
 _CSS = (HERE / "static" / "console.css").read_bytes()
+_JS = (HERE / "static" / "console.js").read_bytes()
+_STATIC_HEADERS = {"Cache-Control": "max-age=3600", "X-Content-Type-Options": "nosniff"}
 
 
 async def stylesheet(request: Request) -> Response:
-    return Response(
-        _CSS,
-        media_type="text/css",
-        headers={"Cache-Control": "max-age=3600", "X-Content-Type-Options": "nosniff"},
-    )
+    return Response(_CSS, media_type="text/css", headers=_STATIC_HEADERS)
+
+
+async def script(request: Request) -> Response:
+    """Live refresh of the regions marked ``data-refresh`` (static/console.js)."""
+    return Response(_JS, media_type="text/javascript", headers=_STATIC_HEADERS)

@@ -50,6 +50,7 @@ def routes(settings: Settings) -> list[BaseRoute]:
                     name="console_delivery_replay",
                 ),
                 Route("/static/console.css", pages.stylesheet, methods=["GET"], name="console_css"),
+                Route("/static/console.js", pages.script, methods=["GET"], name="console_js"),
             ],
         )
     ]
