@@ -12,7 +12,7 @@ operator view, ``services.events``) are the admin's: ``Principal.reads_deliverie
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -120,14 +120,7 @@ class FleetPage:
 
 def scoped(principal: Principal, query: FleetQuery) -> FleetQuery:
     """``query`` limited to what ``principal`` may see, whatever the caller asked for."""
-    return FleetQuery(
-        account_id=principal.account_id,
-        filters=query.filters,
-        health=query.health,
-        search=query.search,
-        sort=query.sort,
-        descending=query.descending,
-    )
+    return replace(query, account_id=principal.account_id)
 
 
 async def fleet(

@@ -30,7 +30,7 @@ class UnitOfWork:
         self._write = write
         self._context: AbstractAsyncContextManager[Any] | None = None
         self._session: Session | None = None
-        self._after_commit: list[Callable[[], None]] = []
+        self._after_commit: list[Callable[[], None]] | None = None  # made on first use: most never are
 
     async def __aenter__(self) -> UnitOfWork:
         self._context = self._store.write() if self._write else self._store.read()
@@ -41,13 +41,15 @@ class UnitOfWork:
         session = self.session
         assert self._write, "commit() on a read-only unit of work"
         await _as_write(session).commit()
-        callbacks, self._after_commit = self._after_commit, []
-        for callback in callbacks:
+        callbacks, self._after_commit = self._after_commit, None
+        for callback in callbacks or ():
             callback()
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` once what this unit of work wrote is committed (never, if it is not): e.g.
         wake the delivery worker when the events it is to send are visible to it."""
+        if self._after_commit is None:
+            self._after_commit = []
         self._after_commit.append(callback)
 
     async def __aexit__(
