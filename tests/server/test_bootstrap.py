@@ -14,7 +14,9 @@ from wanumbers.server import otp_keys
 from wanumbers.server.storage import migrate
 from wanumbers.server.storage.engine import make_engine
 
-HEAVY = ("sqlalchemy", "alembic", "asyncpg", "httpx", "prometheus_client", "jinja2")
+# prometheus-client stays: it picks its (multiprocess) mode when imported, so it is imported at start,
+# before any environment a later caller sets (a test running ``serve`` in-process once left one behind).
+HEAVY = ("sqlalchemy", "alembic", "asyncpg", "httpx", "jinja2")
 START = """
 import json, sys
 from wanumbers.server.app import create_app

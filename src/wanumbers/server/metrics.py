@@ -18,67 +18,46 @@ import asyncio
 import os
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from prometheus_client import CollectorRegistry
+from prometheus_client import CollectorRegistry, Counter, Histogram, disable_created_metrics, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.registry import REGISTRY, Collector
 
+# No *_created series: they double what a scrape carries.
+disable_created_metrics()  # type: ignore[no-untyped-call]
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
-
-
-class _Families:
-    """prometheus-client's metric families, made on first use: importing prometheus-client costs a cold
-    start ~50 ms, and nothing needs it before the first flush (a second after the first request)."""
-
-    def __init__(self) -> None:
-        from prometheus_client import Counter, Histogram, disable_created_metrics
-
-        # No *_created series: they double what a scrape carries.
-        disable_created_metrics()  # type: ignore[no-untyped-call]
-        self.requests = Counter(
-            "wanumbers_http_requests",
-            "HTTP requests answered, by contract, route (the route table's name) and status.",
-            ["contract", "route", "method", "status"],
-        )
-        self.latency = Histogram(
-            "wanumbers_http_request_duration_seconds",
-            "Time from the request's arrival to the end of its answer.",
-            ["contract", "route"],
-            buckets=BUCKETS,
-        )
-        self.rate_limited = Counter(
-            "wanumbers_rate_limited", "Requests refused by the per-credential rate limit.", ["contract"]
-        )
-        self.otps_sent = Counter(
-            "wanumbers_otps_sent",
-            "Verification codes sent, by channel and upstream.",
-            ["channel", "upstream"],
-        )
-        self.event_deliveries = Counter(
-            "wanumbers_event_deliveries",
-            "Webhook delivery attempts by producer (meta, kaleyra) and outcome (delivered, retry, dead).",
-            ["producer", "outcome"],
-        )
-        self.store_errors = Counter(
-            "wanumbers_store_errors",
-            "Store operations that failed: a bound exceeded (timeout) or the connection refused"
-            " (unavailable).",
-            ["kind"],
-        )
-
-
-_made: _Families | None = None
-
-
-def _families() -> _Families:
-    global _made
-    if _made is None:
-        _made = _Families()
-    return _made
-
+REQUESTS = Counter(
+    "wanumbers_http_requests",
+    "HTTP requests answered, by contract, route (the route table's name) and status.",
+    ["contract", "route", "method", "status"],
+)
+LATENCY = Histogram(
+    "wanumbers_http_request_duration_seconds",
+    "Time from the request's arrival to the end of its answer.",
+    ["contract", "route"],
+    buckets=BUCKETS,
+)
+RATE_LIMITED = Counter(
+    "wanumbers_rate_limited", "Requests refused by the per-credential rate limit.", ["contract"]
+)
+OTPS_SENT = Counter(
+    "wanumbers_otps_sent", "Verification codes sent, by channel and upstream.", ["channel", "upstream"]
+)
+EVENT_DELIVERIES = Counter(
+    "wanumbers_event_deliveries",
+    "Webhook delivery attempts by producer (meta, kaleyra) and outcome (delivered, retry, dead).",
+    ["producer", "outcome"],
+)
+STORE_ERRORS = Counter(
+    "wanumbers_store_errors",
+    "Store operations that failed: a bound exceeded (timeout) or the connection refused (unavailable).",
+    ["kind"],
+)
 
 FLUSH_AFTER = 1.0  # seconds: how far /metrics may lag behind a worker that is not the one scraped
 
@@ -115,13 +94,10 @@ def flush() -> None:
     requests, latency = dict(_requests), dict(_latency)
     _requests.clear()
     _latency.clear()
-    if not requests and not latency:
-        return
-    families = _families()
     for (contract, route, method, status), count in requests.items():
-        families.requests.labels(contract, route, method, str(status)).inc(count)
+        REQUESTS.labels(contract, route, method, str(status)).inc(count)
     for labels, tally in latency.items():
-        child = families.latency.labels(*labels)
+        child = LATENCY.labels(*labels)
         # prometheus-client has no batch observe; its children keep one value per bucket (not cumulative,
         # summed when collected) and the sum, which take inc(n) like any value.
         for index, observed in enumerate(tally[:-1]):
@@ -131,51 +107,41 @@ def flush() -> None:
 
 
 def rate_limited(contract: str) -> None:
-    _families().rate_limited.labels(contract).inc()
+    RATE_LIMITED.labels(contract).inc()
 
 
 def otp_sent(channel: str, upstream: str) -> None:
-    _families().otps_sent.labels(channel, upstream).inc()
+    OTPS_SENT.labels(channel, upstream).inc()
 
 
 def event_delivery(producer: str, outcome: str) -> None:
-    _families().event_deliveries.labels(producer, outcome).inc()
+    EVENT_DELIVERIES.labels(producer, outcome).inc()
 
 
 def store_error(kind: str) -> None:
-    _families().store_errors.labels(kind).inc()
+    STORE_ERRORS.labels(kind).inc()
 
 
-def _pool_registry(stats: Callable[[], dict[str, int]]) -> CollectorRegistry:
+class PoolCollector(Collector):
     """The store's connections, read when scraped (nothing on the request path): the answering
     worker's, labelled with its pid, since a pool belongs to one process."""
-    from prometheus_client import CollectorRegistry
-    from prometheus_client.core import GaugeMetricFamily
-    from prometheus_client.registry import Collector
 
-    class PoolCollector(Collector):
-        def collect(self) -> Iterable[Any]:
-            family = GaugeMetricFamily(
-                "wanumbers_store_connections",
-                "The store's connections in this worker: open, idle (PostgreSQL) and the pool's maximum.",
-                labels=["state", "pid"],
-            )
-            for state, value in stats().items():
-                family.add_metric([state, str(os.getpid())], value)
-            yield family
+    def __init__(self, stats: Callable[[], dict[str, int]]) -> None:
+        self._stats = stats
 
-    registry = CollectorRegistry()
-    registry.register(PoolCollector())
-    return registry
+    def collect(self) -> Iterable[Any]:
+        family = GaugeMetricFamily(
+            "wanumbers_store_connections",
+            "The store's connections in this worker: open, idle (PostgreSQL) and the pool's maximum.",
+            labels=["state", "pid"],
+        )
+        for state, value in self._stats().items():
+            family.add_metric([state, str(os.getpid())], value)
+        yield family
 
 
 def exposition(pool_stats: Callable[[], dict[str, int]] | None = None) -> bytes:
     """The text a scrape answers: every worker's counters (multiprocess) or this process's."""
-    from prometheus_client import CollectorRegistry, generate_latest
-    from prometheus_client.multiprocess import MultiProcessCollector
-    from prometheus_client.registry import REGISTRY
-
-    _families()  # a scrape before any request still names every family
     flush()
     if os.environ.get(MULTIPROC_ENV):
         registry = CollectorRegistry()
@@ -184,5 +150,7 @@ def exposition(pool_stats: Callable[[], dict[str, int]] | None = None) -> bytes:
     else:
         text = generate_latest(REGISTRY)
     if pool_stats is not None:
-        text += generate_latest(_pool_registry(pool_stats))
+        pools = CollectorRegistry()
+        pools.register(PoolCollector(pool_stats))
+        text += generate_latest(pools)
     return text
