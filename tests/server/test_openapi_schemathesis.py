@@ -19,6 +19,8 @@ from typing import Any
 
 import pytest
 import schemathesis
+from hypothesis.internal.conjecture import providers
+from hypothesis.internal.constants_ast import Constants
 from schemathesis import Case, engine
 from schemathesis.engine import events
 from starlette.applications import Starlette
@@ -50,6 +52,17 @@ _KEY = re.compile(r"[!-~]{1,255}")
 
 async def _refuse_handshake(rt: Runtime, url: str, verify_token: str) -> None:
     raise apps.CallbackVerificationFailed("Couldn't connect to server (not in tests)")
+
+
+@pytest.fixture(autouse=True)
+def _no_local_constants(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Generate from Hypothesis' own constants only. It also draws literals from every local module
+    imported so far, so without this the cases (and the path of the stateful run) depend on which tests
+    ran earlier in the same worker: CI saw runs that never reached a verified code."""
+    monkeypatch.setattr(providers, "_get_local_constants", Constants)
+    providers.CONSTANTS_CACHE.cache.clear()
+    yield
+    providers.CONSTANTS_CACHE.cache.clear()
 
 
 @dataclass
