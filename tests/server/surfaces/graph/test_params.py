@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from wanumbers.server.surfaces.graph.params import parse_json
+from wanumbers.server.surfaces.graph.params import parse_json, query_values
 
 
 @pytest.mark.parametrize(
@@ -42,3 +42,17 @@ def test_a_large_value_parses_in_one_pass() -> None:
         + "]"
     )
     assert len(parse_json(text)) == 1000
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        (b"fields=id,status", []),
+        (b"access_token=A&fields=id&access_token=B", ["A", "B"]),
+        (b"access%5Ftoken=A", ["A"]),  # an escaped name is the same parameter to Graph
+        (b"%61ccess_token=A&x=%20", ["A"]),
+        (b"access_tokens=A", []),
+    ],
+)
+def test_a_query_parameter_is_found_however_its_name_is_spelled(query: bytes, expected: list[str]) -> None:
+    assert query_values(query, "access_token") == expected

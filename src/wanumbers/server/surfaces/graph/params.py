@@ -38,6 +38,8 @@ def parse(query: bytes, body: bytes, content_type: str) -> Params:
 
 def query_values(query: bytes, name: str) -> list[str]:
     """Every value ``name`` has in the query string (a parameter may be repeated)."""
+    if name.encode() not in query and b"%" not in query:  # nor spelled with escapes: not there
+        return []
     return [value for key, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True) if key == name]
 
 
