@@ -42,6 +42,7 @@ def _one_run(ctx: Context, kind: str, first: int) -> dict[str, float]:
         "--first",
         str(first),
     ]
+    cpu_before = server.cpu_seconds()
     done = subprocess.run(
         load_cmd(argv),
         capture_output=True,
@@ -52,6 +53,8 @@ def _one_run(ctx: Context, kind: str, first: int) -> dict[str, float]:
     if done.returncode != 0:
         raise RuntimeError(f"bench.flows failed: {done.stderr.strip()[-500:]}")
     result: dict[str, float] = json.loads(done.stdout)
+    if result["flows"]:  # what one flow costs the server: the figure a loaded machine moves least
+        result["server_cpu_us_per_flow"] = (server.cpu_seconds() - cpu_before) / result["flows"] * 1e6
     return result
 
 
@@ -79,6 +82,9 @@ def _measure(ctx: Context, kind: str, base: ScenarioResult) -> ScenarioResult:
         "flow p50 ms": round(median_or_none([r["flow_p50_ms"] for r in runs]) or 0.0, 2),
         "workers": ctx.config.flow_workers,
     }
+    cpu = median_or_none([r["server_cpu_us_per_flow"] for r in runs if "server_cpu_us_per_flow" in r])
+    if cpu is not None:
+        metrics["server CPU µs/flow"] = round(cpu)
     if first_error:
         metrics["first error"] = str(first_error)
     return ScenarioResult(
