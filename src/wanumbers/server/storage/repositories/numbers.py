@@ -58,50 +58,64 @@ _MODES = {member.value: member for member in AccountMode}
 
 
 def to_number(row: Row, at: int = 0) -> PhoneNumber:
-    """The number whose ``NUMBER_COLUMNS`` start at column ``at`` of ``row``."""
-    m = dict(zip(NUMBER_FIELDS, row[at : at + len(NUMBER_FIELDS)], strict=True))
+    """The number whose ``NUMBER_COLUMNS`` start at column ``at`` of ``row``. Columns by position
+    (``_AT``): a Graph list page maps 26 rows, and building a dict per row cost a fifth of that."""
+    v, c = row[at : at + len(NUMBER_FIELDS)], _AT
     return PhoneNumber(
-        id=m["id"],
-        waba_id=m["waba_id"],
-        e164=m["e164"],
-        country_code=m["country_code"],
-        dial_code=m["dial_code"],
-        verified_name=m["verified_name"],
-        state=_STATES[m["state"]],
-        name_status=_NAMES[m["name_status"]],
-        quality=_QUALITIES[m["quality"]],
-        throughput=_THROUGHPUTS[m["throughput"]],
-        tier=_TIERS[m["tier"]],
-        account_mode=_MODES[m["account_mode"]],
-        sip_enabled=bool(m["sip_enabled"]),
-        sip_server_configured=bool(m["sip_server_configured"]),
-        is_official_business_account=bool(m["is_official_business_account"]),
-        pin_digest=m["pin_digest"],
-        verification_failures=m["verification_failures"],
+        id=v[c["id"]],
+        waba_id=v[c["waba_id"]],
+        e164=v[c["e164"]],
+        country_code=v[c["country_code"]],
+        dial_code=v[c["dial_code"]],
+        verified_name=v[c["verified_name"]],
+        state=_STATES[v[c["state"]]],
+        name_status=_NAMES[v[c["name_status"]]],
+        quality=_QUALITIES[v[c["quality"]]],
+        throughput=_THROUGHPUTS[v[c["throughput"]]],
+        tier=_TIERS[v[c["tier"]]],
+        account_mode=_MODES[v[c["account_mode"]]],
+        sip_enabled=bool(v[c["sip_enabled"]]),
+        sip_server_configured=bool(v[c["sip_server_configured"]]),
+        is_official_business_account=bool(v[c["is_official_business_account"]]),
+        pin_digest=v[c["pin_digest"]],
+        verification_failures=v[c["verification_failures"]],
         profile=BusinessProfile(
-            about=m["about"],
-            address=m["address"],
-            description=m["description"],
-            email=m["email"],
-            vertical=m["vertical"],
-            websites=list(from_json(m["websites"]) or []),
-            profile_picture_url=m["profile_picture_url"],
+            about=v[c["about"]],
+            address=v[c["address"]],
+            description=v[c["description"]],
+            email=v[c["email"]],
+            vertical=v[c["vertical"]],
+            websites=_list(v[c["websites"]]),
+            profile_picture_url=v[c["profile_picture_url"]],
         ),
-        routing=Routing(**{key: m[key] for key in _ROUTING}),
+        routing=Routing(
+            incoming_url=v[c["incoming_url"]],
+            callback_profile_id=v[c["callback_profile_id"]],
+            outgoing_callback_profile_id=v[c["outgoing_callback_profile_id"]],
+        ),
         automation=Automation(
-            enable_welcome_message=bool(m["enable_welcome_message"]),
-            prompts=list(from_json(m["prompts"]) or []),
-            commands=[Command(**command) for command in from_json(m["commands"]) or []],
+            enable_welcome_message=bool(v[c["enable_welcome_message"]]),
+            prompts=_list(v[c["prompts"]]),
+            commands=[Command(**command) for command in _list(v[c["commands"]])],
         ),
         graph=GraphSettings(
-            new_name_status=_NAMES[m["new_name_status"]],
-            sections=dict(from_json(m["graph_settings"]) or {}),
-            **{key: m[key] for key in _GRAPH},
+            new_verified_name=v[c["new_verified_name"]],
+            new_name_status=_NAMES[v[c["new_name_status"]]],
+            search_visibility=v[c["search_visibility"]],
+            webhook_override_uri=v[c["webhook_override_uri"]],
+            webhook_verify_token=v[c["webhook_verify_token"]],
+            username=v[c["username"]],
+            data_localization_region=v[c["data_localization_region"]],
+            sections=dict(from_json(v[c["graph_settings"]]) or {}),
         ),
-        created_at=timestamp(m["created_at"]),
-        last_onboarded_at=maybe_timestamp(m["last_onboarded_at"]),
-        display=m["display"] or "",
+        created_at=timestamp(v[c["created_at"]]),
+        last_onboarded_at=maybe_timestamp(v[c["last_onboarded_at"]]),
+        display=v[c["display"]] or "",
     )
+
+
+def _list(stored: str | None) -> list[Any]:
+    return list(from_json(stored) or []) if stored is not None else []
 
 
 def to_values(number: PhoneNumber) -> dict[str, Any]:
