@@ -244,14 +244,16 @@ _LOCATE = {
 class NumberRepository:
     def __init__(self, session: Session) -> None:
         self._s = session
-        # What the store holds for each number this unit of work read or wrote, as stored (JSON columns
-        # as text, so a list changed in place still differs): ``save`` sets only the columns that
-        # differ. SQLite rewrites every index over a column an UPDATE sets, changed or not, and this
-        # table has 17 (the console's fleet): setting them all wrote 13 pages per save instead of 1-2.
+        # What the store holds for each number this unit of work added, wrote or read to change (read
+        # ``for_update``), as stored (JSON columns as text, so a list changed in place still differs):
+        # ``save`` sets only the columns that differ. SQLite rewrites every index over a column an UPDATE
+        # sets, changed or not, and this table has 17 (the console's fleet): setting them all wrote 13
+        # pages per save instead of 1-2.
         self._held: dict[int, dict[str, Any]] = {}
 
-    def _read(self, number: PhoneNumber) -> PhoneNumber:
-        self._held[number.id] = _stored(to_values(number))
+    def _read(self, number: PhoneNumber, *, for_update: bool) -> PhoneNumber:
+        if for_update:
+            self._held[number.id] = _stored(to_values(number))
         return number
 
     async def add(self, number: PhoneNumber, now: datetime) -> PhoneNumber:
@@ -269,11 +271,11 @@ class NumberRepository:
         }
         if await self._s.fetchval(_ADD, values) is None:
             raise DomainError(Reason.NUMBER_EXISTS, "phone number already exists")
-        return self._read(number)
+        return self._read(number, for_update=True)
 
     async def save(self, number: PhoneNumber) -> None:
-        """Write the columns that differ from what this unit of work last read or wrote (all of them for
-        a number it has not seen); nothing when none does."""
+        """Write the columns that differ from what this unit of work last added, wrote or read to change
+        (all of them for a number it did not); nothing when none does."""
         values = _stored(to_values(number))
         held = self._held.get(number.id)
         changed = values if held is None else {k: v for k, v in values.items() if held[k] != v}
@@ -304,7 +306,7 @@ class NumberRepository:
 
     async def get(self, number_id: int, *, for_update: bool = False) -> PhoneNumber | None:
         row = await self._s.fetchrow(_GET_LOCKED if for_update else _GET, {"id": number_id})
-        return self._read(to_number(row)) if row else None
+        return self._read(to_number(row), for_update=for_update) if row else None
 
     async def walk(
         self,
@@ -338,7 +340,9 @@ class NumberRepository:
         else:
             sql, params["e164"] = _OWNED["e164", for_update], e164
         row = await self._s.fetchrow(sql, params)
-        return (self._read(to_number(row)), to_waba(row, len(NUMBER_FIELDS))) if row else None
+        if row is None:
+            return None
+        return self._read(to_number(row), for_update=for_update), to_waba(row, len(NUMBER_FIELDS))
 
     async def locate(
         self, *, number_id: int | None = None, e164: str | None = None, for_update: bool = False
@@ -350,5 +354,5 @@ class NumberRepository:
                 continue
             row = await self._s.fetchrow(_LOCATE[key, for_update], {"value": value})
             if row is not None:
-                return self._read(to_number(row)), to_waba(row, len(NUMBER_FIELDS))
+                return self._read(to_number(row), for_update=for_update), to_waba(row, len(NUMBER_FIELDS))
         return None
