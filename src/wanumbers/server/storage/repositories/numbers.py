@@ -115,7 +115,7 @@ def to_number(row: Row, at: int = 0) -> PhoneNumber:
 
 
 def _list(stored: str | None) -> list[Any]:
-    return list(from_json(stored) or []) if stored is not None else []
+    return list(from_json(stored) or [])
 
 
 def to_values(number: PhoneNumber) -> dict[str, Any]:
