@@ -132,6 +132,20 @@ FIELDS: dict[str, Renderer] = {
 NODE_DEFAULT = ("id", "display_phone_number", "verified_name", "quality_rating")
 LIST_DEFAULT = (*NODE_DEFAULT, "code_verification_status", "status")
 
+# The fields that read only a number's identity, status and dates, never its profile, routing,
+# automation or Graph settings: a read asking for no others maps only those columns of the row
+# (a Graph list page, the details read). Tested against a number with none of them at its default.
+STATUS_FIELDS = frozenset(FIELDS) - {
+    "account_mode",
+    "conversational_automation",
+    "is_official_business_account",
+    "is_pin_enabled",
+    "new_name_status",
+    "search_visibility",
+    "username",
+    "webhook_configuration",
+}
+
 KALEYRA_DETAILS = (
     "display_phone_number",
     "health_status",

@@ -38,8 +38,11 @@ class NumberPage:
         return cursor_of(self.numbers[-1], self.sort).encode() if self.numbers else None
 
 
-async def list_numbers(rt: Runtime, account: Account, waba_id: int, page: PageRequest) -> NumberPage:
-    """One page, plus whether pages exist on either side (each probe is a one-row index scan)."""
+async def list_numbers(
+    rt: Runtime, account: Account, waba_id: int, page: PageRequest, *, status_only: bool = False
+) -> NumberPage:
+    """One page, plus whether pages exist on either side (each probe is a one-row index scan).
+    ``status_only``: the caller reads only ``STATUS_FIELDS`` of each number."""
     backwards = page.before is not None and page.after is None
     token = page.after if page.after is not None else page.before
     start = Cursor.decode(token, page.sort) if token else None
@@ -48,8 +51,9 @@ async def list_numbers(rt: Runtime, account: Account, waba_id: int, page: PageRe
 
         async def walk(origin: Cursor | None, back: bool, limit: int) -> list[PhoneNumber]:
             return await uow.numbers.walk(
-                waba.id, page.sort, page.filters, origin, backwards=back, limit=limit
-            )
+                waba.id, page.sort, page.filters, origin, backwards=back, limit=limit,
+                status_only=status_only,
+            )  # fmt: skip
 
         found = await walk(start, backwards, page.limit + 1)
         further = len(found) > page.limit  # more rows in the walk's own direction

@@ -1,4 +1,5 @@
-"""Saving a number: what changed reaches the store, and only that is written (on both backends)."""
+"""Saving a number: what changed reaches the store, and only that is written; reading one partly
+maps what its status fields need (on both backends)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,18 @@ from datetime import UTC, datetime
 
 from tests._sync import sync
 from tests.conftest import Tenant
-from wanumbers.server.domain.lifecycle import NumberState, Quality
-from wanumbers.server.domain.records import PhoneNumber
+from wanumbers.server.domain.lifecycle import AccountMode, NameStatus, NumberState, Quality
+from wanumbers.server.domain.listing import DEFAULT_SORT
+from wanumbers.server.domain.node import FIELDS, KALEYRA_DETAILS, LIST_DEFAULT, STATUS_FIELDS, project
+from wanumbers.server.domain.records import (
+    Account,
+    Automation,
+    Command,
+    GraphSettings,
+    PhoneNumber,
+    Routing,
+    Waba,
+)
 from wanumbers.server.services.runtime import Runtime
 
 NUMBER_ID = 106540352249001
@@ -112,3 +123,44 @@ def test_a_number_read_in_another_unit_of_work_is_saved_whole(runtime: Runtime, 
     assert len(updates) == 1 and "tier = " in updates[0]  # every column, as before
     stored = _stored(runtime)
     assert (stored.state, stored.verified_name) == (NumberState.FLAGGED, "Renamed")
+
+
+def test_a_partly_mapped_number_renders_every_status_field_as_the_whole_one(
+    runtime: Runtime, tenant: Tenant
+) -> None:
+    # No field outside STATUS_FIELDS is at its default here, so a field wrongly listed there
+    # renders differently from the partly mapped row and fails below.
+    number = PhoneNumber(
+        id=NUMBER_ID, waba_id=tenant.waba_id, e164="+15550789001", country_code="US", dial_code="1",
+        verified_name="Partly", state=NumberState.CONNECTED, quality=Quality.GREEN,
+        name_status=NameStatus.APPROVED, account_mode=AccountMode.SANDBOX,
+        is_official_business_account=True, pin_digest="digest",
+        last_onboarded_at=datetime(2026, 11, 30, 12, tzinfo=UTC),
+        routing=Routing(incoming_url="https://hooks.example/in"),
+        automation=Automation(True, ["Hi?"], [Command("help", "Get help")]),
+        graph=GraphSettings(
+            new_name_status=NameStatus.PENDING_REVIEW, search_visibility="HIDDEN",
+            webhook_override_uri="https://hooks.example/override", username="partly",
+        ),
+    )  # fmt: skip
+
+    async def read() -> tuple[PhoneNumber, PhoneNumber]:
+        async with runtime.uow(write=True) as uow:
+            await uow.numbers.add(number, datetime.now(UTC))
+            await uow.commit()
+        async with runtime.uow() as uow:
+            walks = [
+                await uow.numbers.walk(
+                    tenant.waba_id, DEFAULT_SORT, [], None, backwards=False, limit=1, status_only=partly
+                )
+                for partly in (False, True)
+            ]
+        return walks[0][0], walks[1][0]
+
+    whole, partly = sync(read())
+    waba, account = Waba(tenant.waba_id, 1, "v2"), Account(1, "HX", "A", "IN", business_id=33, app_id=44)
+    for name in FIELDS:
+        same = project(partly, waba, account, [name]) == project(whole, waba, account, [name])
+        assert same is (name in STATUS_FIELDS), name
+    assert (partly.created_at, partly.last_onboarded_at) == (whole.created_at, whole.last_onboarded_at)
+    assert {*LIST_DEFAULT, *KALEYRA_DETAILS} <= STATUS_FIELDS

@@ -280,3 +280,18 @@ def test_a_single_filter_object_is_not_an_array(graph: Graph) -> None:
     response = graph.get(f"/{graph.tenant.waba_id}/phone_numbers", filtering=filtering)
     error = assert_graph_error(response, 400, 100)
     assert error["message"] == "(#100) param filtering must be an array."
+
+
+@pytest.mark.parametrize("also", ["", ",conversational_automation"])
+def test_a_page_renders_profile_fields_beside_status_fields(graph: Graph, also: str) -> None:
+    # A page asking only for status fields maps only those columns; one more field maps them all.
+    number_id = graph.create()
+    body = {"enable_welcome_message": True, "prompts": ["Book a table"]}
+    assert graph.post(f"/{number_id}/conversational_automation", body).json() == {"success": True}
+    item = edge(graph, fields="status,quality_rating" + also)["data"][0]
+    assert (item["status"], item["quality_rating"]) == ("PENDING", "NA")
+    if also:
+        automation = item["conversational_automation"]
+        assert (automation["enable_welcome_message"], automation["prompts"]) == (True, ["Book a table"])
+    else:
+        assert set(item) == {"status", "quality_rating", "id"}

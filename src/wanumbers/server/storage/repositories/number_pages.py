@@ -18,7 +18,7 @@ from typing import Any
 
 from wanumbers.server.domain.listing import Cursor, Filter, Sort
 from wanumbers.server.domain.records import PhoneNumber
-from wanumbers.server.storage.repositories.numbers import NUMBER_COLUMNS, to_number
+from wanumbers.server.storage.repositories.numbers import NUMBER_COLUMNS, to_number, to_number_status
 from wanumbers.server.storage.sql import SQL, Session
 
 _FILTER_COLUMNS = {
@@ -108,13 +108,15 @@ async def walk(
     *,
     backwards: bool,
     limit: int,
+    status_only: bool = False,
 ) -> list[PhoneNumber]:
     """Up to ``limit`` numbers just past ``start`` in walk order (nearest first)."""
     scan = _Scan(waba_id, sort, filters, backwards)
+    mapped = to_number_status if status_only else to_number
     found: list[PhoneNumber] = []
     for keyed, bound in scan.segments(start):
         sql, params = scan.query(keyed, bound, limit - len(found))
-        found += [to_number(row) for row in await session.fetch(sql, params)]
+        found += [mapped(row) for row in await session.fetch(sql, params)]
         if len(found) >= limit:
             break
     return found

@@ -166,8 +166,9 @@ WABA_COLUMNS = ", ".join(f"w.{name}" for name in WABA_FIELDS)
 
 
 def to_number_status(row: Row, at: int = 0) -> PhoneNumber:
-    """Only what the number's status, health and Kaleyra's details document read (profile, routing
-    and automation left at their defaults): the details read, the hottest path, maps no more."""
+    """Only the number's identity, status and dates (profile, routing, automation and Graph settings
+    left at their defaults): what ``STATUS_FIELDS`` read. The details read, the hottest path, and a
+    Graph page asking for no other field map no more."""
     get = row.__getitem__
     return PhoneNumber(
         id=get(at + _AT["id"]),
@@ -183,6 +184,8 @@ def to_number_status(row: Row, at: int = 0) -> PhoneNumber:
         tier=_TIERS[get(at + _AT["tier"])],
         sip_enabled=bool(get(at + _AT["sip_enabled"])),
         sip_server_configured=bool(get(at + _AT["sip_server_configured"])),
+        created_at=timestamp(get(at + _AT["created_at"])),
+        last_onboarded_at=maybe_timestamp(get(at + _AT["last_onboarded_at"])),
         display=get(at + _AT["display"]) or "",
     )
 
@@ -317,13 +320,16 @@ class NumberRepository:
         *,
         backwards: bool,
         limit: int,
+        status_only: bool = False,
     ) -> list[PhoneNumber]:
-        """Keyset paging (see ``number_pages``): up to ``limit`` numbers just past ``start``."""
+        """Keyset paging (see ``number_pages``): up to ``limit`` numbers just past ``start``, mapped
+        as ``to_number_status`` does when ``status_only``."""
         from wanumbers.server.storage.repositories import number_pages  # it builds on this module
 
         return await number_pages.walk(
-            self._s, waba_id, sort, filters, start, backwards=backwards, limit=limit
-        )
+            self._s, waba_id, sort, filters, start, backwards=backwards, limit=limit,
+            status_only=status_only,
+        )  # fmt: skip
 
     async def owned_by(
         self,
