@@ -6,6 +6,7 @@ import pytest
 
 from wanumbers.server.domain import waba_node
 from wanumbers.server.domain.node import NODE_DEFAULT
+from wanumbers.server.surfaces.graph import fields
 from wanumbers.server.surfaces.graph.fields import FieldSpec, NonexistingField, parse
 
 
@@ -49,3 +50,19 @@ def test_an_unknown_field_is_refused_every_time_it_is_asked_for() -> None:
         with pytest.raises(NonexistingField) as refused:
             parse("status,nope{a}", NODE_DEFAULT)
         assert refused.value.name == "nope"
+
+
+@pytest.mark.parametrize(
+    ("raw", "status_only"),
+    [
+        (None, True),  # the node's default fields
+        ("", True),
+        ("status, throughput{level},id", True),
+        ("status,conversational_automation{prompts}", False),
+        ("status,no_such_field", False),  # refused later, after the object: read whole until then
+    ],
+)
+def test_a_fields_string_asks_for_status_fields_alone_only_when_it_names_no_other(
+    raw: str | None, status_only: bool
+) -> None:
+    assert fields.asks_status_only(raw, NODE_DEFAULT) is status_only

@@ -237,3 +237,20 @@ def test_an_id_past_the_stores_range_is_not_found_not_a_500(graph: Graph, object
     error = assert_graph_error(response, 400, 100, 33)
     assert f"Object with ID '{object_id}'" in error["message"]
     assert_graph_error(graph.post(f"/{object_id}/phone_numbers", {"cc": "91"}), 400, 100, 33)
+
+
+
+STATUS_READ = "status,throughput{level},display_phone_number,name_status,health_status,last_onboarded_time"
+
+
+def test_a_read_of_status_fields_alone_renders_them_as_a_full_read_does(graph: Graph) -> None:
+    # Status fields alone map only the status columns; one more field maps the whole number.
+    number_id = graph.create()
+    body = {"enable_welcome_message": True, "prompts": ["Book a table"]}
+    assert graph.post(f"/{number_id}/conversational_automation", body).json() == {"success": True}
+    status_only = graph.get(f"/{number_id}", fields=STATUS_READ).json()
+    full = graph.get(f"/{number_id}", fields=STATUS_READ + ",conversational_automation").json()
+    automation = full.pop("conversational_automation")
+    assert (automation["enable_welcome_message"], automation["prompts"]) == (True, ["Book a table"])
+    assert status_only == full
+    assert list(status_only) == [*(name.partition("{")[0] for name in STATUS_READ.split(",")), "id"]

@@ -102,7 +102,10 @@ class AccessRepository:
         row = await self._s.fetchrow(_NUMBER_BY_E164, {"digest": digest, "kind": kind, "value": e164})
         return Access(row, number=True, status_only=True) if row else None
 
-    async def to_node(self, kind: CredentialKind, digest: str, node_id: int) -> Access | None:
-        """The credential and the number or WABA ``node_id`` names (a Graph request's object)."""
+    async def to_node(
+        self, kind: CredentialKind, digest: str, node_id: int, status_only: bool = False
+    ) -> Access | None:
+        """The credential and the number or WABA ``node_id`` names (a Graph request's object); a
+        number mapped with its status columns alone when ``status_only``."""
         row = await self._s.fetchrow(_NODE_BY_ID, {"digest": digest, "kind": kind, "value": node_id})
-        return Access(row, node=True) if row else None
+        return Access(row, node=True, status_only=status_only) if row else None

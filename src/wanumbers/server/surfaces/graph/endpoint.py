@@ -58,11 +58,13 @@ class GraphCall:
 
 
 Handler = Callable[[Request, GraphCall], Awaitable[Response]]
+StatusOnly = Callable[[Params], bool]
 NUMBER, WABA = frozenset({"number"}), frozenset({"waba"})
 
 
-async def _access(request: Request, raw_id: str, route: str) -> Access:
-    """The credential and the object ``raw_id`` names, in one statement; raises what Graph answers."""
+async def _access(request: Request, raw_id: str, route: str, status_only: bool) -> Access:
+    """The credential and the object ``raw_id`` names, in one statement; raises what Graph answers.
+    ``status_only``: a number is mapped with its status columns alone (``STATUS_FIELDS``)."""
     credential = credentials.of(request.scope)
     if credential.missing:
         raise DomainError(Reason.CREDENTIAL_MISSING)
@@ -72,23 +74,34 @@ async def _access(request: Request, raw_id: str, route: str) -> Access:
     rt = runtime(request)
     object_id = parse_id(raw_id)  # Graph ids are numeric: anything else names nothing
     async with rt.uow() as uow:
-        found = await uow.access.to_node(presented.kind, presented.digest, object_id or 0)
+        found = await uow.access.to_node(presented.kind, presented.digest, object_id or 0, status_only)
     await apply_faults(request, route, found.faults_armed if found is not None else None)
     return auth.admit(rt, found)
 
 
-def graph_endpoint(operation: str, handler: Handler, kinds: frozenset[str] = NUMBER) -> Endpoint:
+def graph_endpoint(
+    operation: str,
+    handler: Handler,
+    kinds: frozenset[str] = NUMBER,
+    reads_status_only: StatusOnly | None = None,
+) -> Endpoint:
     """``handler`` behind Graph's checks, for objects of ``kinds``; faults for ``graph.<operation>``
-    apply (gated with the flag the one statement read)."""
+    apply (gated with the flag the one statement read). ``reads_status_only``: whether the handler,
+    given these parameters, reads only a number's status fields (its statement then maps no more)."""
     route = f"graph.{operation}"
 
     async def endpoint(request: Request) -> Response:
         raw_id = request.path_params.get("node_id", "")
+        params = request.scope.get(graph_params.SCOPE_KEY, {})
+        status_only = (
+            reads_status_only is not None
+            and not isinstance(params, DomainError)
+            and reads_status_only(params)
+        )
         try:
-            access = await _access(request, raw_id, route)
+            access = await _access(request, raw_id, route, status_only)
             if access.node_kind not in kinds:
                 raise DomainError(Reason.NUMBER_NOT_FOUND)
-            params = request.scope.get(graph_params.SCOPE_KEY, {})
             if isinstance(params, DomainError):
                 raise params
             call = GraphCall(runtime(request), access.account, params, int(raw_id), access)

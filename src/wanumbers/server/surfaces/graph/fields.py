@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from wanumbers.server.domain import waba_node
-from wanumbers.server.domain.node import FIELDS, project
+from wanumbers.server.domain.node import FIELDS, STATUS_FIELDS, project
 from wanumbers.server.domain.records import Account, PhoneNumber, Waba
 
 
@@ -80,6 +80,20 @@ def _parse(
         seen.setdefault(spec.name, spec)
     seen.pop("id", None)
     return (*seen.values(), FieldSpec("id")) if "id" in known else tuple(seen.values())
+
+
+def reads_status_only(specs: Sequence[FieldSpec]) -> bool:
+    """Whether a number rendered for ``specs`` needs only its status columns (``STATUS_FIELDS``)."""
+    return all(spec.name in STATUS_FIELDS for spec in specs)
+
+
+def asks_status_only(raw: str | None, default: Sequence[str]) -> bool:
+    """Whether a ``fields`` string names only status fields, decided before the object is read (a
+    string naming an unknown field reads the whole number: it fails later, after the object)."""
+    try:
+        return reads_status_only(parse(raw, default))
+    except NonexistingField:
+        return False
 
 
 def _narrow(value: Any, subfields: tuple[str, ...]) -> Any:

@@ -11,7 +11,7 @@ from wanumbers.server.domain import listing as rules
 from wanumbers.server.domain import number_update, waba_node
 from wanumbers.server.domain.errors import DomainError, Reason
 from wanumbers.server.domain.identifiers import is_digits
-from wanumbers.server.domain.node import LIST_DEFAULT, NODE_DEFAULT, STATUS_FIELDS
+from wanumbers.server.domain.node import LIST_DEFAULT, NODE_DEFAULT
 from wanumbers.server.domain.phone import ParsedPhone, parse_phone
 from wanumbers.server.services import node_update, registration
 from wanumbers.server.services.listing import NumberPage, PageRequest, list_numbers
@@ -46,6 +46,12 @@ async def update_node(request: Request, g: GraphCall) -> Response:
     }
     await node_update.update_node(g.rt, g.account, g.object_id, number_update.parse_update(given))
     return JSONResponse({"success": True})
+
+
+def node_reads_status_only(params: Params) -> bool:
+    """Whether ``GET /{id}`` renders only status fields of a number: its statement maps no more."""
+    raw = params.get("fields")
+    return (raw is None or isinstance(raw, str)) and fields.asks_status_only(raw, NODE_DEFAULT)
 
 
 # The operation that served a request, for the schema check when one route serves two node types.
@@ -102,7 +108,7 @@ def _paging(request: Request, page: NumberPage) -> dict[str, Any]:
 
 async def list_phone_numbers(request: Request, g: GraphCall) -> Response:
     specs = fields.parse(text(g.params, "fields"), LIST_DEFAULT)
-    status_only = all(spec.name in STATUS_FIELDS for spec in specs)
+    status_only = fields.reads_status_only(specs)
     page = await list_numbers(g.rt, g.account, g.object_id, _page_request(g.params), status_only=status_only)
     body: dict[str, Any] = {
         "data": [fields.render_node(n, page.waba, page.account, specs) for n in page.numbers]

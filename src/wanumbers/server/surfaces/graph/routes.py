@@ -16,7 +16,7 @@ from wanumbers.server.surfaces.graph import (
     settings_views,
     webhook_views,
 )
-from wanumbers.server.surfaces.graph.endpoint import NUMBER, WABA, Handler, graph_endpoint
+from wanumbers.server.surfaces.graph.endpoint import NUMBER, WABA, Handler, StatusOnly, graph_endpoint
 
 
 class GraphVersion(Convertor[str]):
@@ -35,7 +35,8 @@ register_url_convertor("graph_version", GraphVersion())
 
 
 def _routes(path: str, method: str, operation: str, handler: Handler) -> list[Route]:
-    endpoint = graph_endpoint(operation, handler, _NODE_KINDS.get(operation, NUMBER))
+    kinds = _NODE_KINDS.get(operation, NUMBER)
+    endpoint = graph_endpoint(operation, handler, kinds, _STATUS_ONLY_READS.get(operation))
     routes = [
         Route("/{version:graph_version}" + path, endpoint, methods=[method], name=f"graph.{operation}"),
         Route(path, endpoint, methods=[method], name=f"graph.{operation}.unversioned"),
@@ -64,6 +65,9 @@ _NODE_KINDS = {
     "list_subscribed_apps": WABA,
     "unsubscribe_waba": WABA,
 }
+
+# Operations that may read a number's status columns alone, and when (given the parameters).
+_STATUS_ONLY_READS: dict[str, StatusOnly] = {"get_node": node_views.node_reads_status_only}
 
 _TABLE: list[tuple[str, str, str, Handler]] = [
     ("/{node_id}", "GET", "get_node", node_views.get_node),  # a number or a WABA
