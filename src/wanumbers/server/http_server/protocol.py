@@ -99,6 +99,7 @@ class BoundedProtocol(HttpToolsProtocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        self.transport = CoalescingTransport(transport, self.loop)
         _start_sweeping(self.loop, self.server_state, self.limits.sweep_interval)
         self._now = self.loop.time()
         self._enter(HEAD, self.limits.header_timeout)
@@ -221,6 +222,69 @@ class BoundedProtocol(HttpToolsProtocol):
 
     def _enter(self, phase: int, timeout: float) -> None:
         self.phase, self.since, self.deadline = phase, self._now, self._now + timeout
+
+
+class CoalescingTransport(asyncio.Transport):
+    """The connection's transport, with the writes of one loop iteration sent as one: uvicorn writes an
+    answer's head and its body separately, and each write to a socket is a segment and a wake-up of the
+    reader (on loopback, the kernel delivers it inline). Writes are joined and handed on at the end of
+    the iteration, or before the transport is closed or shut for writing, so their order is kept."""
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+        super().__init__()
+        self._transport = transport
+        self._loop = loop
+        self._pending: list[bytes] = []
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        if not self._pending:
+            self._loop.call_soon(self.flush)
+        self._pending.append(bytes(data))
+
+    def flush(self) -> None:
+        pending = self._pending
+        if pending:
+            self._pending = []
+            self._transport.write(pending[0] if len(pending) == 1 else b"".join(pending))
+
+    def write_eof(self) -> None:
+        self.flush()
+        self._transport.write_eof()
+
+    def close(self) -> None:
+        self.flush()
+        self._transport.close()
+
+    def abort(self) -> None:
+        self._pending = []
+        self._transport.abort()
+
+    def can_write_eof(self) -> bool:
+        return self._transport.can_write_eof()
+
+    def is_closing(self) -> bool:
+        return self._transport.is_closing()
+
+    def get_extra_info(self, name: str, default: Any = None) -> Any:
+        return self._transport.get_extra_info(name, default)
+
+    def pause_reading(self) -> None:
+        self._transport.pause_reading()
+
+    def resume_reading(self) -> None:
+        self._transport.resume_reading()
+
+    def is_reading(self) -> bool:
+        return self._transport.is_reading()
+
+    def get_write_buffer_size(self) -> int:
+        return self._transport.get_write_buffer_size() + sum(map(len, self._pending))
+
+    def set_protocol(self, protocol: asyncio.BaseProtocol) -> None:
+        self._transport.set_protocol(protocol)
+
+    def get_protocol(self) -> asyncio.BaseProtocol:
+        return self._transport.get_protocol()
 
 
 def _longest_waiting(connections: set[Any], newcomer: BoundedProtocol) -> BoundedProtocol | None:
