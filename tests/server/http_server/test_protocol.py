@@ -25,6 +25,7 @@ class Recording(asyncio.Transport):
     def __init__(self) -> None:
         super().__init__()
         self.calls: list[Any] = []
+        self.closing = False
 
     def write(self, data: bytes | bytearray | memoryview) -> None:
         self.calls.append(bytes(data))
@@ -37,6 +38,9 @@ class Recording(asyncio.Transport):
 
     def get_write_buffer_size(self) -> int:
         return 0
+
+    def is_closing(self) -> bool:
+        return self.closing
 
 
 def test_the_writes_of_one_loop_iteration_reach_the_socket_as_one() -> None:
@@ -67,6 +71,19 @@ async def _ended(end: str) -> None:
     assert inner.calls == [b"answer", end]
     await asyncio.sleep(0)
     assert inner.calls == [b"answer", end]  # nothing is sent twice
+
+
+def test_nothing_is_written_to_a_connection_the_peer_has_closed_meanwhile() -> None:
+    asyncio.run(_peer_gone())
+
+
+async def _peer_gone() -> None:
+    inner = Recording()
+    transport = CoalescingTransport(inner, asyncio.get_running_loop())
+    transport.write(b"answer")
+    inner.closing = True  # the connection was lost before the iteration ended
+    await asyncio.sleep(0)
+    assert inner.calls == []
 
 
 @asynccontextmanager

@@ -243,8 +243,8 @@ class CoalescingTransport(asyncio.Transport):
 
     def flush(self) -> None:
         pending = self._pending
-        if pending:
-            self._pending = []
+        self._pending = []
+        if pending and not self._transport.is_closing():  # the peer may have gone meanwhile
             self._transport.write(pending[0] if len(pending) == 1 else b"".join(pending))
 
     def write_eof(self) -> None:

@@ -239,7 +239,6 @@ def test_an_id_past_the_stores_range_is_not_found_not_a_500(graph: Graph, object
     assert_graph_error(graph.post(f"/{object_id}/phone_numbers", {"cc": "91"}), 400, 100, 33)
 
 
-
 STATUS_READ = "status,throughput{level},display_phone_number,name_status,health_status,last_onboarded_time"
 
 
