@@ -15,6 +15,7 @@ before every scrape), one ``inc(n)`` per label set and bucket. Label values are 
 from __future__ import annotations
 
 import asyncio
+import glob
 import os
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
@@ -140,12 +141,30 @@ class PoolCollector(Collector):
         yield family
 
 
+class SizedFiles(MultiProcessCollector):
+    """prometheus-client's multiprocess collector, leaving out the files a worker has created but not
+    yet sized: they hold nothing, and one read at 0 bytes fails the whole scrape (``struct.error``;
+    prometheus/client_python#1199); a worker killed in that moment would leave one for good."""
+
+    def collect(self) -> Iterable[Any]:
+        files = [path for path in glob.glob(os.path.join(self._path, "*.db")) if _size(path) > 0]
+        merged: Iterable[Any] = self.merge(files, accumulate=True)  # type: ignore[no-untyped-call]
+        return merged
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:  # gone since the listing (a worker's files removed as it ended)
+        return 0
+
+
 def exposition(pool_stats: Callable[[], dict[str, int]] | None = None) -> bytes:
     """The text a scrape answers: every worker's counters (multiprocess) or this process's."""
     flush()
     if os.environ.get(MULTIPROC_ENV):
         registry = CollectorRegistry()
-        MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        SizedFiles(registry)  # type: ignore[no-untyped-call]
         text = generate_latest(registry)
     else:
         text = generate_latest(REGISTRY)
