@@ -33,10 +33,11 @@ SEGMENTS = [(sort, keyed) for sort in Sort for keyed in (True, False) if keyed o
 
 @pytest.mark.parametrize(("sort", "keyed"), SEGMENTS)
 @pytest.mark.parametrize("backwards", [False, True])
+@pytest.mark.parametrize("status_only", [False, True])
 def test_page_query_uses_the_index_without_sorting(
-    runtime: Runtime, sort: Sort, keyed: bool, backwards: bool
+    runtime: Runtime, sort: Sort, keyed: bool, backwards: bool, status_only: bool
 ) -> None:
-    scan = _Scan(123, sort, [], backwards)
+    scan = _Scan(123, sort, [], backwards, status_only)
     cursor = Cursor(sort, WHEN if keyed else None, 42)
     sql, params = scan.query(keyed, cursor, 26)
     assert "OFFSET" not in sql.sqlite

@@ -22,6 +22,8 @@ from wanumbers.server.storage.repositories.accounts import (
 from wanumbers.server.storage.repositories.numbers import (
     NUMBER_COLUMNS,
     NUMBER_FIELDS,
+    NUMBER_STATUS_COLUMNS,
+    NUMBER_STATUS_FIELDS,
     WABA_COLUMNS,
     to_number,
     to_number_status,
@@ -33,7 +35,10 @@ _SEEN = (
     f"SELECT {ACCOUNT_COLUMNS}, {ISSUED_COLUMNS}, "
     "EXISTS (SELECT 1 FROM faults f WHERE f.remaining > 0) AS faults_armed"
 )
-_NUMBER = f"{NUMBER_COLUMNS}, {WABA_COLUMNS}"  # the number and its WABA (if the account owns them)
+# The number and its WABA (if the account owns them); the number's status columns alone for a read that
+# needs no more (``to_number_status``).
+_NUMBER = f"{NUMBER_COLUMNS}, {WABA_COLUMNS}"
+_NUMBER_STATUS = f"{NUMBER_STATUS_COLUMNS}, {WABA_COLUMNS}"
 _NODE_WABA = WABA_COLUMNS.replace("w.", "ow.")  # the WABA the node id names (if the account owns it)
 _FROM = "FROM credentials c JOIN accounts a ON a.id = c.account_id"
 # A foreign number or WABA finds no owned row: the caller cannot tell it from a missing one.
@@ -45,18 +50,20 @@ _JOIN_NODE_WABA = "LEFT JOIN wabas ow ON ow.id = :value AND ow.account_id = a.id
 _WHERE = "WHERE c.digest = :digest AND c.kind = :kind"
 
 _ACCOUNT_ONLY = SQL(f"{_SEEN} {_FROM} {_WHERE}")
-_NUMBER_BY_E164 = SQL(f"{_SEEN}, {_NUMBER} {_FROM} {_JOIN_NUMBER.format(key='e164')} {_WHERE}")
+_NUMBER_BY_E164 = SQL(f"{_SEEN}, {_NUMBER_STATUS} {_FROM} {_JOIN_NUMBER.format(key='e164')} {_WHERE}")
 # A Graph node id names a number or a WABA (ids are unique across both): both are looked up at once.
-_NODE_BY_ID = SQL(
-    f"{_SEEN}, {_NUMBER}, {_NODE_WABA} {_FROM} {_JOIN_NUMBER.format(key='id')} {_JOIN_NODE_WABA} {_WHERE}"
-)
+_NODE_BY_ID = {
+    status_only: SQL(
+        f"{_SEEN}, {number}, {_NODE_WABA} {_FROM} {_JOIN_NUMBER.format(key='id')} {_JOIN_NODE_WABA} {_WHERE}"
+    )
+    for status_only, number in ((False, _NUMBER), (True, _NUMBER_STATUS))
+}
 
 
 # Where each part of an access row starts: account, then how the credential stands, then the number
-# and its WABA, then the node's WABA.
+# (all its columns, or its status columns) and its WABA, then the node's WABA.
 _AT_NUMBER = len(ACCOUNT_FIELDS) + 4  # revoked_at, expires_at, clock_offset, faults_armed
-_AT_WABA = _AT_NUMBER + len(NUMBER_FIELDS)
-_AT_NODE_WABA = _AT_WABA + len(WABA_FIELDS)
+_AT_WABA = {False: _AT_NUMBER + len(NUMBER_FIELDS), True: _AT_NUMBER + len(NUMBER_STATUS_FIELDS)}
 
 
 class Access:
@@ -74,11 +81,12 @@ class Access:
         self.faults_armed = bool(row["faults_armed"])
         self.number: PhoneNumber | None = None
         self.waba: Waba | None = None
-        if (node or number) and row[_AT_WABA] is not None:
-            self.waba = to_waba(row, _AT_WABA)
+        at_waba = _AT_WABA[status_only]
+        if (node or number) and row[at_waba] is not None:
+            self.waba = to_waba(row, at_waba)
             self.number = (to_number_status if status_only else to_number)(row, _AT_NUMBER)
-        elif node and row[_AT_NODE_WABA] is not None:
-            self.waba = to_waba(row, _AT_NODE_WABA)
+        elif node and row[at_waba + len(WABA_FIELDS)] is not None:
+            self.waba = to_waba(row, at_waba + len(WABA_FIELDS))
 
     @property
     def node_kind(self) -> str | None:
@@ -107,5 +115,6 @@ class AccessRepository:
     ) -> Access | None:
         """The credential and the number or WABA ``node_id`` names (a Graph request's object); a
         number mapped with its status columns alone when ``status_only``."""
-        row = await self._s.fetchrow(_NODE_BY_ID, {"digest": digest, "kind": kind, "value": node_id})
+        params = {"digest": digest, "kind": kind, "value": node_id}
+        row = await self._s.fetchrow(_NODE_BY_ID[status_only], params)
         return Access(row, node=True, status_only=status_only) if row else None

@@ -18,7 +18,12 @@ from typing import Any
 
 from wanumbers.server.domain.listing import Cursor, Filter, Sort
 from wanumbers.server.domain.records import PhoneNumber
-from wanumbers.server.storage.repositories.numbers import NUMBER_COLUMNS, to_number, to_number_status
+from wanumbers.server.storage.repositories.numbers import (
+    NUMBER_COLUMNS,
+    NUMBER_STATUS_COLUMNS,
+    to_number,
+    to_number_status,
+)
 from wanumbers.server.storage.sql import SQL, Session
 
 _FILTER_COLUMNS = {
@@ -37,6 +42,7 @@ def _statement(
     bounded: bool,
     descending: bool,
     filters: tuple[FilterShape, ...],
+    status_only: bool,
 ) -> SQL:
     key = "n.last_onboarded_at" if by_onboarding else "n.created_at"
     where = ["n.waba_id = :waba_id"]
@@ -60,7 +66,8 @@ def _statement(
         order = (key, "n.id")
     direction = " DESC" if descending else " ASC"
     return SQL(
-        f"SELECT {NUMBER_COLUMNS} FROM phone_numbers n WHERE {' AND '.join(where)} "
+        f"SELECT {NUMBER_STATUS_COLUMNS if status_only else NUMBER_COLUMNS} FROM phone_numbers n "
+        f"WHERE {' AND '.join(where)} "
         f"ORDER BY {', '.join(column + direction for column in order)} LIMIT :limit"
     )
 
@@ -68,7 +75,10 @@ def _statement(
 class _Scan:
     """One walk through the sort order, forwards or backwards, from just past ``start``."""
 
-    def __init__(self, waba_id: int, sort: Sort, filters: Sequence[Filter], backwards: bool) -> None:
+    def __init__(
+        self, waba_id: int, sort: Sort, filters: Sequence[Filter], backwards: bool, status_only: bool
+    ) -> None:
+        self.status_only = status_only
         self.by_onboarding = sort.by_onboarding
         self.descending = sort.descending != backwards
         self.backwards = backwards
@@ -90,7 +100,9 @@ class _Scan:
         return [(keyed, start if i == at else None) for i, keyed in enumerate(order) if i >= at]
 
     def query(self, keyed: bool, bound: Cursor | None, limit: int) -> tuple[SQL, dict[str, Any]]:
-        sql = _statement(self.by_onboarding, keyed, bound is not None, self.descending, self.shapes)
+        sql = _statement(
+            self.by_onboarding, keyed, bound is not None, self.descending, self.shapes, self.status_only
+        )
         params = {**self.params, "limit": limit}
         if bound is not None:
             params["bound_id"] = bound.id
@@ -111,7 +123,7 @@ async def walk(
     status_only: bool = False,
 ) -> list[PhoneNumber]:
     """Up to ``limit`` numbers just past ``start`` in walk order (nearest first)."""
-    scan = _Scan(waba_id, sort, filters, backwards)
+    scan = _Scan(waba_id, sort, filters, backwards, status_only)
     mapped = to_number_status if status_only else to_number
     found: list[PhoneNumber] = []
     for keyed, bound in scan.segments(start):
