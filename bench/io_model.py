@@ -56,13 +56,17 @@ async def _measure(query: Query, rows: int, statements: int) -> tuple[float, flo
 
 
 async def sqlite_models(path: str) -> tuple[dict[str, Query], list[Callable[[], Awaitable[None]]]]:
-    import aiosqlite
     from sqlalchemy import create_engine, text
+
+    try:
+        import aiosqlite
+    except ImportError:  # not among the bench extras any more: its row is left out
+        aiosqlite = None
 
     inline = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
     pool = ThreadPoolExecutor(4)
     loop = asyncio.get_running_loop()
-    aio = await aiosqlite.connect(path)
+    aio = await aiosqlite.connect(path) if aiosqlite is not None else None
     engine = create_engine(f"sqlite:///{path}")
     core = text("SELECT id, name, state FROM items WHERE id = :id")
 
@@ -73,6 +77,7 @@ async def sqlite_models(path: str) -> tuple[dict[str, Query], list[Callable[[], 
         return await loop.run_in_executor(pool, lambda: inline.execute(SELECT_SQLITE, (item,)).fetchone())
 
     async def run_aiosqlite(item: int) -> Any:
+        assert aio is not None
         async with aio.execute(SELECT_SQLITE, (item,)) as cursor:
             return await cursor.fetchone()
 
@@ -83,18 +88,25 @@ async def sqlite_models(path: str) -> tuple[dict[str, Query], list[Callable[[], 
     models = {
         "sqlite3 inline on the loop": run_inline,
         "sqlite3 in a thread pool": run_threaded,
-        "aiosqlite": run_aiosqlite,
         "SQLAlchemy Core (sync, on the loop)": run_sqlalchemy,
     }
-    return models, [aio.close]
+    if aio is None:
+        return models, []
+    return {**models, "aiosqlite": run_aiosqlite}, [aio.close]
 
 
 async def postgres_models(url: str, rows: int) -> dict[str, Query]:
     import asyncpg
-    import psycopg
-    import psycopg_pool
     from sqlalchemy import text
-    from sqlalchemy.ext.asyncio import create_async_engine
+
+    try:
+        import psycopg_pool
+    except ImportError:  # not among the bench extras any more: its row is left out
+        psycopg_pool = None
+    try:
+        from sqlalchemy.ext.asyncio import create_async_engine
+    except ImportError:  # needs greenlet, not among the bench extras any more: its row is left out
+        create_async_engine = None
 
     setup = await asyncpg.connect(url)
     await setup.execute("DROP TABLE IF EXISTS items")
@@ -104,17 +116,41 @@ async def postgres_models(url: str, rows: int) -> dict[str, Query]:
     )
     await setup.execute("ANALYZE items")
     await setup.close()
+    from wanumbers.server.storage.pg_pool import ConnectionPool
+
     apool = await asyncpg.create_pool(url, min_size=10, max_size=10)
-    ppool = psycopg_pool.AsyncConnectionPool(url, min_size=10, max_size=10, open=False)
-    await ppool.open()
-    engine = create_async_engine(url.replace("postgresql://", "postgresql+asyncpg://"), pool_size=10)
+    ours = ConnectionPool(lambda: asyncpg.connect(url), max_size=10, checkout=5.0, idle_lifetime=60.0)
+    ppool = None
+    if psycopg_pool is not None:
+        ppool = psycopg_pool.AsyncConnectionPool(url, min_size=10, max_size=10, open=False)
+        await ppool.open()
+    engine = None
+    if create_async_engine is not None:
+        engine = create_async_engine(url.replace("postgresql://", "postgresql+asyncpg://"), pool_size=10)
     core = text("SELECT id, name, state FROM items WHERE id = :id")
 
     async def run_asyncpg(item: int) -> Any:
         async with apool.acquire() as conn:
             return await conn.fetchrow(SELECT_PG, item)
 
+    async def run_asyncpg_bounded(item: int) -> Any:
+        # As the service used it until 2026-12-03: a checkout bound makes asyncpg run the checkout
+        # under wait_for (a task), and a return runs under shield (another).
+        conn = await apool.acquire(timeout=5.0)
+        try:
+            return await conn.fetchrow(SELECT_PG, item, timeout=5.0)
+        finally:
+            await apool.release(conn, timeout=5.0)
+
+    async def run_pg_pool(item: int) -> Any:
+        conn = await ours.acquire()
+        try:
+            return await conn.fetchrow(SELECT_PG, item, timeout=5.0)
+        finally:
+            ours.release(conn)
+
     async def run_psycopg(item: int) -> Any:
+        assert ppool is not None
         async with ppool.connection() as conn:
             cursor = await conn.execute(
                 "SELECT id, name, state FROM items WHERE id = %s", (item,), prepare=True
@@ -122,15 +158,20 @@ async def postgres_models(url: str, rows: int) -> dict[str, Query]:
             return await cursor.fetchone()
 
     async def run_sqlalchemy(item: int) -> Any:
+        assert engine is not None
         async with engine.connect() as conn:
             return (await conn.execute(core, {"id": item})).first()
 
-    del psycopg
-    return {
+    models: dict[str, Query] = {
         "asyncpg (pool, prepared)": run_asyncpg,
-        "psycopg 3 async (pool, prepared)": run_psycopg,
-        "SQLAlchemy asyncio over asyncpg": run_sqlalchemy,
+        "asyncpg (pool with checkout bound)": run_asyncpg_bounded,
+        "asyncpg (wanumbers' pg_pool, bounded)": run_pg_pool,
     }
+    if engine is not None:
+        models["SQLAlchemy asyncio over asyncpg"] = run_sqlalchemy
+    if ppool is not None:
+        models["psycopg 3 async (pool, prepared)"] = run_psycopg
+    return models
 
 
 async def main() -> None:

@@ -2,14 +2,15 @@
 
 asyncpg needs about a third of the CPU per statement that psycopg's async mode needs, and a fifth of what
 SQLAlchemy's asyncio layer needs (``python -m bench.io_model``). Each statement text is prepared once per
-connection (asyncpg's statement cache).
+connection (asyncpg's statement cache). Connections come from ``pg_pool``, not asyncpg's pool, whose
+checkout and return cost more than a statement.
 
 Bounds (``StoreBounds``): connect and pool checkout time out on our side; statements have a client-side
 timeout *and* the server's ``statement_timeout`` / ``lock_timeout``, so a lock held by another session
 answers within the lock bound, and a server that stops answering (a hung network) within the statement
 bound. A connection that timed out is terminated, never reused.
 
-asyncpg pools belong to one event loop. The service runs one loop per worker, but the CLI, the test suite
+Connections belong to one event loop. The service runs one loop per worker, but the CLI, the test suite
 and the in-process sandbox may reach one store from several loops, so there is a pool per loop.
 """
 
@@ -23,7 +24,6 @@ from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
 import asyncpg
-from asyncpg.pool import PoolConnectionProxy
 
 from wanumbers.server.storage.bounds import (
     DEFAULT_BOUNDS,
@@ -32,22 +32,19 @@ from wanumbers.server.storage.bounds import (
     StoreTimeout,
     StoreUnavailable,
 )
+from wanumbers.server.storage.pg_pool import ConnectionPool, PoolClosed
 from wanumbers.server.storage.sql import SQL, Params, Row, StatementHook, statement_log
 
 T = TypeVar("T")
 _UNAVAILABLE = (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError, ConnectionError)
 _TIMED_OUT = (asyncpg.LockNotAvailableError, asyncpg.QueryCanceledError)
-
-
-async def _keep_session(connection: asyncpg.Connection) -> None:
-    """Pool reset hook: transactions are always closed by us, so skip asyncpg's default reset query
-    (``RESET ALL; UNLISTEN *; …``), a round trip per request."""
+IDLE_LIFETIME = 60.0  # seconds a pooled connection may sit unused before it is closed
 
 
 class PostgresSession:
     dialect = "postgresql"
 
-    def __init__(self, connection: PoolConnectionProxy[asyncpg.Record], store: PostgresStore) -> None:
+    def __init__(self, connection: asyncpg.Connection, store: PostgresStore) -> None:
         self.connection = connection
         self._bounds = store.bounds
         self._store = store
@@ -114,38 +111,31 @@ class PostgresStore:
         self.before_statement: StatementHook | None = None
         self._dsn = dsn
         self._pool_size = pool_size
-        self._pools: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Future[asyncpg.Pool]] = (
+        self._pools: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, ConnectionPool] = (
             weakref.WeakKeyDictionary()
         )
 
-    async def _pool(self) -> asyncpg.Pool:
+    def _pool(self) -> ConnectionPool:
         loop = asyncio.get_running_loop()
-        pending = self._pools.get(loop)
-        if pending is None:
-            pending = loop.create_future()
-            self._pools[loop] = pending
-            try:
-                pending.set_result(await self._create_pool())
-            except BaseException as error:
-                del self._pools[loop]
-                pending.set_exception(error)
-                pending.exception()  # retrieved here: a later caller tries again rather than inherit it
-                raise
-        return await asyncio.shield(pending)
+        pool = self._pools.get(loop)
+        if pool is None:
+            pool = self._pools[loop] = ConnectionPool(
+                self._open,
+                max_size=self._pool_size,
+                checkout=self.bounds.checkout,
+                idle_lifetime=IDLE_LIFETIME,
+            )
+        return pool
 
-    async def _create_pool(self) -> asyncpg.Pool:
+    async def _open(self) -> asyncpg.Connection:
         b = self.bounds
         try:
             async with asyncio.timeout(b.connect):
-                pool: asyncpg.Pool = await asyncpg.create_pool(
+                connection: asyncpg.Connection = await asyncpg.connect(
                     self._dsn,
-                    min_size=0,
-                    max_size=self._pool_size,
                     timeout=b.connect,
                     command_timeout=b.statement,
                     statement_cache_size=512,
-                    max_inactive_connection_lifetime=60,
-                    reset=_keep_session,
                     server_settings={
                         "application_name": "wanumbers",
                         "statement_timeout": str(int(b.statement * 1000)),
@@ -157,17 +147,15 @@ class PostgresStore:
             raise StoreTimeout("could not reach PostgreSQL within the connect bound") from error
         except _UNAVAILABLE as error:
             raise StoreUnavailable(f"PostgreSQL: {error}") from error
-        return pool
+        return connection
 
     @asynccontextmanager
     async def _connection(self, session_class: type[PostgresSession]) -> AsyncIterator[PostgresSession]:
-        pool = await self._pool()
+        pool = self._pool()
         try:
-            connection = await pool.acquire(timeout=self.bounds.checkout)
-        except TimeoutError as error:
-            raise StoreTimeout("no PostgreSQL connection free within the checkout bound") from error
-        except _UNAVAILABLE as error:
-            raise StoreUnavailable(f"PostgreSQL: {error}") from error
+            connection = await pool.acquire()
+        except PoolClosed as error:
+            raise StoreUnavailable("the PostgreSQL pool of this event loop is closed") from error
         session = session_class(connection, self)
         try:
             yield session
@@ -177,10 +165,7 @@ class PostgresStore:
         finally:
             if session.broken:
                 connection.terminate()
-            try:
-                await pool.release(connection, timeout=self.bounds.checkout)
-            except Exception:  # a reset that fails terminates the connection; the pool replaces it
-                connection.terminate()
+            pool.release(connection)
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[PostgresSession]:
@@ -206,27 +191,23 @@ class PostgresStore:
 
     def pool_stats(self) -> dict[str, int]:
         """Connections of this process's pools (one per event loop), for /metrics."""
-        stats = {"open": 0, "idle": 0, "max": self._pool_size}
-        for pending in list(self._pools.values()):
-            if pending.done() and not pending.cancelled() and pending.exception() is None:
-                stats["open"] += pending.result().get_size()
-                stats["idle"] += pending.result().get_idle_size()
-        return stats
+        pools = list(self._pools.values())
+        return {
+            "open": sum(pool.size for pool in pools),
+            "idle": sum(pool.idle for pool in pools),
+            "max": self._pool_size,
+        }
 
     async def release_loop(self) -> None:
-        """Close the running loop's pool (before that loop ends: a pool cannot outlive its loop)."""
-        pending = self._pools.pop(asyncio.get_running_loop(), None)
-        if pending is not None and pending.done() and pending.exception() is None:
-            pool = pending.result()
-            try:
-                await asyncio.wait_for(pool.close(), self.bounds.checkout)
-            except TimeoutError:
-                pool.terminate()
+        """Close the running loop's pool (before that loop ends: a connection cannot outlive its loop)."""
+        pool = self._pools.pop(asyncio.get_running_loop(), None)
+        if pool is not None:
+            await pool.close(self.bounds.checkout)
 
     async def close(self) -> None:
         """Close this loop's pool; the pools of loops still running elsewhere end on their own loop."""
         await self.release_loop()
-        for loop, pending in list(self._pools.items()):
-            if pending.done() and pending.exception() is None and not loop.is_closed():
-                loop.call_soon_threadsafe(pending.result().terminate)
+        for loop, pool in list(self._pools.items()):
+            if not loop.is_closed():
+                loop.call_soon_threadsafe(pool.terminate)
         self._pools.clear()

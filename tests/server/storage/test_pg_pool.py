@@ -1,0 +1,185 @@
+"""The PostgreSQL connection pool (storage/pg_pool.py) against the real server: reuse, its size bound,
+the checkout bound, recovery from a broken connection, and no connection lost to a cancelled wait."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+
+import asyncpg
+import pytest
+
+from wanumbers.server.storage.bounds import StoreTimeout
+from wanumbers.server.storage.pg_pool import ConnectionPool, PoolClosed
+
+
+def _connector(url: str) -> Callable[[], Awaitable[asyncpg.Connection]]:
+    async def connect() -> asyncpg.Connection:
+        return await asyncpg.connect(url, timeout=5)
+
+    return connect
+
+
+def _run(url: str, body: Callable[[Callable[..., ConnectionPool]], Awaitable[None]]) -> None:
+    async def main() -> None:
+        pools: list[ConnectionPool] = []
+
+        def make(max_size: int = 2, checkout: float = 1.0, idle_lifetime: float = 60.0) -> ConnectionPool:
+            pool = ConnectionPool(
+                _connector(url), max_size=max_size, checkout=checkout, idle_lifetime=idle_lifetime
+            )
+            pools.append(pool)
+            return pool
+
+        try:
+            await asyncio.wait_for(body(make), 30)
+        finally:
+            for pool in pools:
+                pool.terminate()
+
+    asyncio.run(main())
+
+
+async def _backend(connection: asyncpg.Connection) -> int:
+    pid: int = await connection.fetchval("SELECT pg_backend_pid()")
+    return pid
+
+
+async def _alive(url: str, pid: int) -> bool:
+    probe = await asyncpg.connect(url, timeout=5)
+    try:
+        return bool(await probe.fetchval("SELECT count(*) FROM pg_stat_activity WHERE pid = $1", pid))
+    finally:
+        await probe.close()
+
+
+def test_a_returned_connection_is_reused_and_no_more_than_max_size_open(postgres_url: str) -> None:
+    async def body(make: Callable[..., ConnectionPool]) -> None:
+        pool = make(max_size=3)
+        first = await pool.acquire()
+        pid = await _backend(first)
+        pool.release(first)
+        again = await pool.acquire()
+        assert await _backend(again) == pid
+        pool.release(again)
+
+        seen: set[int] = set()
+        largest = 0
+
+        async def use() -> None:
+            nonlocal largest
+            connection = await pool.acquire()
+            largest = max(largest, pool.size)
+            try:
+                seen.add(await _backend(connection))
+                await connection.execute("SELECT pg_sleep(0.01)")
+            finally:
+                pool.release(connection)
+
+        await asyncio.gather(*(use() for _ in range(30)))
+        assert largest <= 3 and len(seen) <= 3
+        assert pool.size == pool.idle <= 3
+
+    _run(postgres_url, body)
+
+
+def test_a_checkout_waits_for_a_return_and_gives_up_at_its_bound(postgres_url: str) -> None:
+    async def body(make: Callable[..., ConnectionPool]) -> None:
+        pool = make(max_size=1, checkout=0.3)
+        held = await pool.acquire()
+        pid = await _backend(held)
+
+        waiting = asyncio.ensure_future(pool.acquire())
+        await asyncio.sleep(0.05)
+        assert not waiting.done()
+        pool.release(held)
+        handed = await waiting
+        assert await _backend(handed) == pid  # the returned one, not a new one
+
+        started = time.monotonic()
+        with pytest.raises(StoreTimeout):
+            await pool.acquire()  # the only connection is still out
+        assert 0.25 <= time.monotonic() - started < 1.0
+        pool.release(handed)
+        assert await _backend(await pool.acquire()) == pid  # the timed-out wait left nothing behind
+
+    _run(postgres_url, body)
+
+
+def test_a_broken_connection_leaves_the_pool_and_the_next_checkout_opens_another(postgres_url: str) -> None:
+    async def body(make: Callable[..., ConnectionPool]) -> None:
+        pool = make(max_size=1)
+        broken = await pool.acquire()
+        pid = await _backend(broken)
+        broken.terminate()
+        pool.release(broken)
+        assert pool.size == 0
+        fresh = await pool.acquire()
+        assert await _backend(fresh) != pid
+
+    _run(postgres_url, body)
+
+
+def test_a_connection_returned_inside_a_transaction_is_not_reused(postgres_url: str) -> None:
+    async def body(make: Callable[..., ConnectionPool]) -> None:
+        pool = make(max_size=1)
+        connection = await pool.acquire()
+        pid = await _backend(connection)
+        await connection.execute("BEGIN")
+        pool.release(connection)
+        fresh = await pool.acquire()
+        assert await _backend(fresh) != pid
+        assert not fresh.is_in_transaction()
+
+    _run(postgres_url, body)
+
+
+def test_a_wait_cancelled_as_a_connection_is_handed_over_does_not_lose_it(postgres_url: str) -> None:
+    async def body(make: Callable[..., ConnectionPool]) -> None:
+        pool = make(max_size=1)
+        held = await pool.acquire()
+        pid = await _backend(held)
+        waiting = asyncio.ensure_future(pool.acquire())
+        await asyncio.sleep(0.05)
+        pool.release(held)  # handed to the waiter, which has not run yet...
+        waiting.cancel()  # ...and is cancelled before it does
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+        assert pool.idle == 1
+        assert await _backend(await pool.acquire()) == pid
+
+    _run(postgres_url, body)
+
+
+def test_idle_connections_close_after_their_lifetime(postgres_url: str) -> None:
+    async def body(make: Callable[..., ConnectionPool]) -> None:
+        pool = make(max_size=2, idle_lifetime=0.2)
+        connection = await pool.acquire()
+        pid = await _backend(connection)
+        pool.release(connection)
+        await asyncio.sleep(0.6)
+        assert (pool.size, pool.idle) == (0, 0)
+        assert not await _alive(postgres_url, pid)
+        assert await _backend(await pool.acquire()) != pid  # and the pool opens another when asked
+
+    _run(postgres_url, body)
+
+
+def test_close_ends_idle_connections_and_busy_ones_on_return(postgres_url: str) -> None:
+    async def body(make: Callable[..., ConnectionPool]) -> None:
+        pool = make(max_size=2)
+        idle, busy = await pool.acquire(), await pool.acquire()
+        idle_pid, busy_pid = await _backend(idle), await _backend(busy)
+        pool.release(idle)
+        await pool.close(timeout=2)
+        assert idle.is_closed() and not busy.is_closed()
+        with pytest.raises(PoolClosed):
+            await pool.acquire()
+        pool.release(busy)
+        assert busy.is_closed()
+        await asyncio.sleep(0.1)
+        assert not await _alive(postgres_url, idle_pid)
+        assert not await _alive(postgres_url, busy_pid)
+
+    _run(postgres_url, body)
