@@ -40,11 +40,16 @@ def admit(rt: Runtime, access: Access | None, sid: str | None = None) -> Access:
     # The clock the control plane moves (read in the same statement): expiry is judged by it.
     rt.clock.offset = timedelta(seconds=access.clock_offset)
     check_live(access.issued, rt.clock.now())
+    check_sid(access.account, sid)
+    return access
+
+
+def check_sid(account: Account, sid: str | None) -> None:
+    """Refuse a Kaleyra request whose path names another account's SID than its key's."""
     # The digest lookup already matched in the index; comparing the SID in constant time keeps a
     # wrong-SID answer from being faster than a wrong-key one.
-    if sid is not None and not hmac.compare_digest(access.account.sid, sid):
+    if sid is not None and not hmac.compare_digest(account.sid, sid):
         raise DomainError(Reason.UNAUTHENTICATED, BAD_CREDENTIALS)
-    return access
 
 
 async def identify(rt: Runtime, presented: Presented, sid: str | None = None) -> Account:

@@ -70,24 +70,27 @@ class RequestCredential:
             self._account, self._refusal, self._presented = None, None, None
 
     async def account(self, rt: Runtime, sid: str | None = None) -> Account:
-        """The account this credential acts for; raises the reason it may not (cached)."""
+        """The account this credential acts for, if it may act (and, given ``sid``, is that Kaleyra
+        account's); raises the reason it may not. The store is asked once; the SID is checked on every
+        call, whichever stage asked first (the Idempotency-Key stage asks without one)."""
         if self._account is None and self._refusal is None:
             try:
-                self._account = await self._identify(rt, sid)
+                self._account = await self._identify(rt)
             except DomainError as refusal:
                 self._refusal = refusal
         if self._refusal is not None:
             raise self._refusal
         assert self._account is not None
+        auth.check_sid(self._account, sid)
         return self._account
 
-    async def _identify(self, rt: Runtime, sid: str | None) -> Account:
+    async def _identify(self, rt: Runtime) -> Account:
         if self.conflicting:
             raise Conflicting
         presented = self.presented
         if presented is None:
             raise DomainError(Reason.CREDENTIAL_MISSING, "missing credential")
-        return await auth.identify(rt, presented, sid)
+        return await auth.identify(rt, presented)
 
 
 def of(scope: Scope) -> RequestCredential:

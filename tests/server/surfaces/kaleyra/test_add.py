@@ -163,3 +163,16 @@ def test_an_empty_waba_id_segment_gives_required_waba_id(app_client: TestClient,
     )
     assert response.status_code == 400
     assert response.json() == seed_body("add", "key: 'cloudapinumberaddrequest.waba_id'")
+
+
+def test_key_of_another_sid_gives_rbc001_with_an_idempotency_key_too(
+    app_client: TestClient, tenant: Tenant, other_tenant: Tenant, runtime: Runtime
+) -> None:
+    # The Idempotency-Key stage identified the key first, without the path's SID, and the endpoint took
+    # that answer: the other account's key added a number to its own WABA under this account's SID.
+    headers = {**tenant.headers, "api-key": other_tenant.api_key, "Idempotency-Key": "sid-check-1"}
+    path = tenant.path("add", waba_id=other_tenant.waba_id)
+    response = app_client.post(path, headers=headers, json=add_payload())
+    assert response.status_code == 401
+    assert response.json() == seed_body("add", "Incorrect SID or API key.")
+    assert sync(sim.outbox(runtime)) == []
