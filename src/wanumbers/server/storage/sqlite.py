@@ -9,7 +9,8 @@ waiting for a lock, and that never happens inside SQLite here:
   it, the attempt fails at once and is retried after an ``asyncio.sleep``, until the lock bound;
 - writers in this process queue on a ``threading.Lock`` taken the same way (a transaction spans
   awaits, and the sandbox reaches one store from more than one thread and loop);
-- a progress handler interrupts any statement that runs past the statement bound.
+- a progress handler interrupts any statement that runs past the statement bound;
+- the write-ahead log is checkpointed by a thread of its own, never inside a commit (``storage/wal.py``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from typing import Any, TypeVar
 
 from wanumbers.server.storage.bounds import DEFAULT_BOUNDS, StoreBounds, StoreTimeout, StoreUnavailable
 from wanumbers.server.storage.sql import SQL, Params, Row, StatementHook, sqlite_timestamp, statement_log
+from wanumbers.server.storage.wal import Checkpointer
 
 T = TypeVar("T")
 _BUSY = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
@@ -149,6 +151,8 @@ class SqliteStore:
         self._path = path
         self._shared = connection is not None
         self._writer = _Connection(connection or self._open(reader=False), self)
+        # An in-memory database (the sandbox's) has no log to move.
+        self._checkpointer = None if self._shared else Checkpointer(path)
         self._lock = threading.Lock()
         self._local = threading.local()
         self._readers: list[_Connection] = []
@@ -163,6 +167,8 @@ class SqliteStore:
         raw.execute("PRAGMA foreign_keys=ON")
         if reader:
             raw.execute("PRAGMA query_only=ON")
+        else:
+            raw.execute("PRAGMA wal_autocheckpoint=0")  # storage/wal.py does it, off the loop
         return raw
 
     def pool_stats(self) -> dict[str, int]:
@@ -186,6 +192,8 @@ class SqliteStore:
     async def write(self) -> AsyncIterator[SqliteTransaction]:
         """A transaction holding the write lock; rolled back unless committed."""
         deadline = time.monotonic() + self.bounds.lock
+        if self._checkpointer is not None:
+            await self._checkpointer.settled(deadline)
         await _take(self._lock, deadline)
         try:
             transaction = SqliteTransaction(self._writer, self.bounds)
@@ -194,6 +202,8 @@ class SqliteStore:
                 yield transaction
             finally:
                 transaction.end()
+            if transaction.committed and self._checkpointer is not None:
+                self._checkpointer.committed()
         finally:
             self._lock.release()
 
@@ -201,6 +211,8 @@ class SqliteStore:
         """Nothing to do: SQLite connections belong to threads, not event loops."""
 
     async def close(self) -> None:
+        if self._checkpointer is not None:
+            self._checkpointer.close()
         for reader in self._readers:
             reader.raw.close()
         self._readers.clear()
@@ -240,6 +252,7 @@ class SqliteTransaction(SqliteSession):
     def __init__(self, connection: _Connection, bounds: StoreBounds) -> None:
         super().__init__(connection, bounds)
         self._raw = connection
+        self.committed = False
 
     async def begin(self, deadline: float) -> None:
         def attempt() -> None:
@@ -252,6 +265,7 @@ class SqliteTransaction(SqliteSession):
 
     async def commit(self) -> None:
         self._raw.run("COMMIT", None, self._bounds.statement)
+        self.committed = True
 
     def end(self) -> None:
         if self._raw.raw.in_transaction:
