@@ -39,16 +39,11 @@ class CallbackChannel:
         carry, for account-level changes, or for a number without subscribed profiles)."""
         if change.number_id is None or change.field not in PHONE_NUMBER_EVENTS:
             return []
-        number = await uow.numbers.get(change.number_id)
-        if number is None:
+        routing = await uow.numbers.callback_routing(change.number_id)
+        if routing is None or not routing[0]:
             return []
-        routing = number.routing
-        named = (routing.callback_profile_id, routing.outgoing_callback_profile_id)
-        ids = tuple(dict.fromkeys(profile_id for profile_id in named if profile_id))
-        waba = await uow.wabas.get(number.waba_id)
-        if not ids or waba is None:
-            return []
-        profiles = await uow.callback_profiles.owned_of(waba.account_id, ids)
+        ids, account_id = routing
+        profiles = await uow.callback_profiles.owned_of(account_id, ids)
         subscribed = sorted(
             (profile for profile in profiles if profile.subscribed(change.field)),
             key=lambda p: ids.index(p.id),

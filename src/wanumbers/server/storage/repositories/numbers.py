@@ -234,6 +234,10 @@ _WEBHOOK_OVERRIDE = SQL(
     " WHERE id = :id AND webhook_override_uri IS NOT NULL"
 )
 _TAKEN = SQL("SELECT 1 FROM phone_numbers WHERE e164 = :e164")
+_CALLBACK_ROUTING = SQL(
+    "SELECT n.callback_profile_id, n.outgoing_callback_profile_id, w.account_id"
+    " FROM phone_numbers n JOIN wabas w ON w.id = n.waba_id WHERE n.id = :id"
+)
 _CLAIMS_HELD = SQL(
     """SELECT count(*) FROM phone_numbers n JOIN wabas w ON w.id = n.waba_id
     WHERE w.account_id = :account_id AND n.state = :state AND n.created_at >= :since"""
@@ -323,6 +327,15 @@ class NumberRepository:
         if row is None:
             return None
         return WebhookOverride(row["webhook_override_uri"], row["webhook_verify_token"])
+
+    async def callback_routing(self, number_id: int) -> tuple[tuple[str, ...], int] | None:
+        """The callback profiles the number names (incoming, then outgoing; each once) and its
+        account's id, or ``None`` for a number that is gone: what Kaleyra's callbacks need, in one
+        statement rather than the whole number and its WABA."""
+        row = await self._s.fetchrow(_CALLBACK_ROUTING, {"id": number_id})
+        if row is None:
+            return None
+        return tuple(dict.fromkeys(profile for profile in (row[0], row[1]) if profile)), row[2]
 
     async def e164_taken(self, e164: str) -> bool:
         return await self._s.fetchrow(_TAKEN, {"e164": e164}) is not None
