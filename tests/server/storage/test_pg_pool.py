@@ -183,3 +183,100 @@ def test_close_ends_idle_connections_and_busy_ones_on_return(postgres_url: str) 
         assert not await _alive(postgres_url, busy_pid)
 
     _run(postgres_url, body)
+
+
+def test_opening_a_connection_for_a_waiter_counts_against_its_checkout_bound(postgres_url: str) -> None:
+    async def body(make: Callable[..., ConnectionPool]) -> None:
+        pool = make(max_size=1, checkout=0.5)
+        held = await pool.acquire()
+        real_connect = pool._connect
+
+        async def slow_connect() -> asyncpg.Connection:
+            await asyncio.sleep(0.45)
+            return await real_connect()
+
+        pool._connect = slow_connect
+        started = time.monotonic()
+        waiting = asyncio.ensure_future(pool.acquire())
+        await asyncio.sleep(0.2)
+        held.terminate()
+        pool.release(held)  # frees the slot: the waiter opens a connection, which takes 0.45 s
+        with pytest.raises(StoreTimeout):
+            await waiting
+        assert time.monotonic() - started < 0.75  # the bound, not the bound plus the connect
+        assert pool.size == 0
+
+    _run(postgres_url, body)
+
+
+def test_a_freed_slot_goes_to_the_oldest_waiter_not_a_newcomer(postgres_url: str) -> None:
+    async def body(make: Callable[..., ConnectionPool]) -> None:
+        pool = make(max_size=1, checkout=1.0)
+        held = await pool.acquire()
+        first = asyncio.ensure_future(pool.acquire())
+        await asyncio.sleep(0.05)
+        served: list[asyncpg.Connection] = []
+
+        async def first_done() -> None:
+            served.append(await first)
+            pool.release(served[0])
+
+        releasing = asyncio.ensure_future(first_done())
+        held.terminate()
+        pool.release(held)  # frees the slot for the waiter...
+        mine = await pool.acquire()  # ...which a newcomer asking at once must not take
+        await releasing
+        assert served and mine is served[0]
+
+    _run(postgres_url, body)
+
+
+def test_terminate_refuses_the_waiters_at_once(postgres_url: str) -> None:
+    async def body(make: Callable[..., ConnectionPool]) -> None:
+        pool = make(max_size=1, checkout=5.0)
+        await pool.acquire()
+        waiting = asyncio.ensure_future(pool.acquire())
+        await asyncio.sleep(0.05)
+        started = time.monotonic()
+        pool.terminate()
+        with pytest.raises(PoolClosed):
+            await waiting
+        assert time.monotonic() - started < 0.5
+
+    _run(postgres_url, body)
+
+
+class _Unanswering:
+    """A connection whose server went quiet: a graceful close never finishes."""
+
+    def __init__(self) -> None:
+        self.cut = False
+
+    def is_closed(self) -> bool:
+        return self.cut
+
+    def is_in_transaction(self) -> bool:
+        return False
+
+    async def close(self) -> None:
+        await asyncio.sleep(3600)
+
+    def terminate(self) -> None:
+        self.cut = True
+
+
+def test_close_is_bounded_as_a_whole_and_cuts_what_did_not_close() -> None:
+    async def main() -> None:
+        async def unused() -> asyncpg.Connection:
+            raise AssertionError("no connection is opened")
+
+        pool = ConnectionPool(unused, max_size=5, checkout=1.0, idle_lifetime=60.0)
+        quiet = [_Unanswering() for _ in range(5)]
+        for connection in quiet:
+            pool.release(connection)  # type: ignore[arg-type]
+        started = time.monotonic()
+        await pool.close(timeout=0.3)
+        assert time.monotonic() - started < 0.6  # once the bound, not once per connection
+        assert all(connection.cut for connection in quiet)
+
+    asyncio.run(main())

@@ -42,14 +42,22 @@ class ConnectionPool:
         self._waiters: collections.deque[asyncio.Future[asyncpg.Connection | None]] = collections.deque()
         self._all: set[asyncpg.Connection] = set()
         self._opening = 0
+        # Slots freed for a waiter that has not yet woken to open its connection: kept from newcomers,
+        # so waiters are served in arrival order.
+        self._reserved = 0
         self._sweep: asyncio.TimerHandle | None = None
-        self._closing: set[asyncio.Task[None]] = set()  # lapsed idle connections saying goodbye
+        self._lapsing: set[asyncpg.Connection] = set()  # idle too long, saying goodbye
+        self._goodbyes: set[asyncio.Task[None]] = set()
         self._closed = False
 
     @property
     def size(self) -> int:
-        """Connections open or being opened."""
-        return len(self._all) + self._opening
+        """Connections open, being opened, or promised to a waiter."""
+        return len(self._all) + self._opening + self._reserved
+
+    @property
+    def open(self) -> int:
+        return len(self._all)
 
     @property
     def idle(self) -> int:
@@ -57,7 +65,8 @@ class ConnectionPool:
 
     async def acquire(self) -> asyncpg.Connection:
         """A connection of this pool's own; raises ``StoreTimeout`` past the checkout bound (every
-        connection busy), or the connect error when a new one cannot be opened."""
+        connection busy; a connection opened for a waiter counts against its bound too), or the
+        connect error when a new one cannot be opened."""
         deadline: float | None = None
         while True:
             if self._closed:
@@ -68,21 +77,29 @@ class ConnectionPool:
                     return connection
                 self._all.discard(connection)
             if self.size < self.max_size:
-                return await self._open()
+                return await self._open(deadline)
             if deadline is None:
                 deadline = self._loop.time() + self._checkout
             handed = await self._wait(deadline)
             if handed is not None:
                 return handed
-            # None: a slot freed up (a connection left the pool); the next turn opens one
+            self._reserved -= 1  # the slot kept for us: the next turn opens it
 
-    async def _open(self) -> asyncpg.Connection:
+    async def _open(self, deadline: float | None) -> asyncpg.Connection:
         self._opening += 1
         try:
-            connection = await self._connect()
+            if deadline is None:
+                connection = await self._connect()
+            else:  # a waiter's: within what is left of its checkout bound
+                async with asyncio.timeout_at(deadline):
+                    connection = await self._connect()
+        except TimeoutError:
+            self._opening -= 1
+            self._free_slot()
+            raise StoreTimeout("no PostgreSQL connection free within the checkout bound") from None
         except BaseException:
             self._opening -= 1
-            self._wake_one(None)  # the slot is free again: a waiter may try to open it
+            self._free_slot()
             raise
         self._opening -= 1
         if self._closed:
@@ -92,7 +109,7 @@ class ConnectionPool:
         return connection
 
     async def _wait(self, deadline: float) -> asyncpg.Connection | None:
-        """The connection a release hands over, or ``None`` when a slot freed up instead."""
+        """The connection a release hands over, or ``None`` when a slot was freed for us instead."""
         waiter: asyncio.Future[asyncpg.Connection | None] = self._loop.create_future()
         self._waiters.append(waiter)
         try:
@@ -103,7 +120,8 @@ class ConnectionPool:
                 # Served just as the bound ran out or the request was cancelled: pass it on.
                 handed = waiter.result()
                 if handed is None:
-                    self._wake_one(None)
+                    self._reserved -= 1
+                    self._free_slot()
                 else:
                     self.release(handed)
             elif waiter in self._waiters:
@@ -119,13 +137,18 @@ class ConnectionPool:
             self._all.discard(connection)
             if not connection.is_closed():
                 connection.terminate()
-            self._wake_one(None)
+            self._free_slot()
             return
         if self._wake_one(connection):
             return
         self._idle.append((connection, self._loop.time()))
         if self._sweep is None:
             self._sweep = self._loop.call_later(self._idle_lifetime, self._close_lapsed)
+
+    def _free_slot(self) -> None:
+        """A connection left the pool: the oldest waiter, if any, may open one in its place."""
+        if not self._closed and self._wake_one(None):
+            self._reserved += 1
 
     def _wake_one(self, connection: asyncpg.Connection | None) -> bool:
         while self._waiters:
@@ -142,9 +165,10 @@ class ConnectionPool:
         for connection, returned_at in self._idle:
             if returned_at <= lapsed_before:
                 self._all.discard(connection)
-                closing = self._loop.create_task(self._goodbye(connection))
-                self._closing.add(closing)
-                closing.add_done_callback(self._closing.discard)
+                self._lapsing.add(connection)
+                goodbye = self._loop.create_task(self._goodbye(connection))
+                self._goodbyes.add(goodbye)
+                goodbye.add_done_callback(self._goodbyes.discard)
             else:
                 kept.append((connection, returned_at))
         self._idle = kept
@@ -157,29 +181,41 @@ class ConnectionPool:
             await connection.close(timeout=self._checkout)
         except Exception:  # one that will not close cleanly is cut
             connection.terminate()
+        finally:
+            self._lapsing.discard(connection)
 
     async def close(self, timeout: float) -> None:
-        """Close the idle connections gracefully (within ``timeout``); busy ones close when returned."""
-        self._closed = True
-        if self._sweep is not None:
-            self._sweep.cancel()
-        idle, self._idle = self._idle, []
-        for waiter in self._waiters:
-            if not waiter.done():
-                waiter.set_exception(PoolClosed())
-        for connection, _ in idle:
-            self._all.discard(connection)
-            try:
-                await asyncio.wait_for(connection.close(), timeout)
-            except Exception:  # a connection that will not close cleanly is cut
-                connection.terminate()
+        """Close the idle connections gracefully, all within ``timeout``; whatever has not closed by
+        then is cut. Busy connections are cut when returned; waiters get ``PoolClosed``."""
+        self._shut()
+        idle, self._idle = [connection for connection, _ in self._idle], []
+        self._all.difference_update(idle)
+        try:
+            await asyncio.wait_for(
+                asyncio.gather(*(connection.close() for connection in idle), return_exceptions=True), timeout
+            )
+        except TimeoutError:
+            pass
+        finally:
+            for connection in idle:
+                if not connection.is_closed():
+                    connection.terminate()
 
     def terminate(self) -> None:
         """Cut every connection at once (from another thread's loop: via ``call_soon_threadsafe``)."""
+        self._shut()
+        for connection in [*self._all, *self._lapsing]:
+            connection.terminate()
+        self._all.clear()
+        self._lapsing.clear()
+        self._idle = []
+
+    def _shut(self) -> None:
         self._closed = True
         if self._sweep is not None:
             self._sweep.cancel()
-        for connection in list(self._all):
-            connection.terminate()
-        self._all.clear()
-        self._idle = []
+            self._sweep = None
+        for waiter in self._waiters:
+            if not waiter.done():
+                waiter.set_exception(PoolClosed())
+        self._waiters.clear()

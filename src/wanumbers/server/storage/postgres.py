@@ -193,7 +193,7 @@ class PostgresStore:
         """Connections of this process's pools (one per event loop), for /metrics."""
         pools = list(self._pools.values())
         return {
-            "open": sum(pool.size for pool in pools),
+            "open": sum(pool.open for pool in pools),
             "idle": sum(pool.idle for pool in pools),
             "max": self._pool_size,
         }
