@@ -1,17 +1,19 @@
 """A small pool of asyncpg connections for one event loop: a checkout is a list pop, a return a push.
 
-asyncpg's own pool costs ~55 µs of CPU per checkout and return under load (it runs the checkout under
-``wait_for`` and the return under ``shield``, a task each, and re-arms an idle timer every time): more than
-the statement it serves (``python -m bench.io_model --pool``; docs/architecture.md, "I/O model"). Here a
+asyncpg's own pool, with a checkout bound, runs the checkout under ``wait_for`` and the return under
+``shield`` (a task each) and re-arms an idle timer on every return: 141.7 µs of CPU per pooled statement
+against 46.5 µs with this one (``python -m bench.io_model``; docs/architecture.md, "I/O model"). Here a
 free connection is taken without suspending; only a checkout that has to wait (every connection busy)
 arms a timer, for the checkout bound.
 
-- Connections open lazily, up to ``max_size``, each within the connect bound (``connect``).
-- A connection handed back closed (terminated after a timeout, or lost) leaves the pool; the next
-  checkout opens another, so the pool recovers by itself.
-- Waiters are served in arrival order: a returned connection goes straight to the oldest one.
+- Connections open lazily, up to ``max_size``, each within the connect bound (``connect``); one opened
+  for a waiter also within what is left of the waiter's checkout bound.
+- A connection handed back closed (terminated after a timeout, or lost) or inside a transaction leaves
+  the pool; the next checkout opens another, so the pool recovers by itself.
+- Waiters are served in arrival order: a returned connection goes straight to the oldest one, and a slot
+  a connection leaves is kept for it.
 - Idle connections are closed after ``idle_lifetime`` seconds unused (one timer, not one per return), so
-  a quiet worker does not hold PostgreSQL's connection slots.
+  a quiet worker does not hold PostgreSQL's connection slots. ``close`` is bounded as a whole.
 """
 
 from __future__ import annotations
