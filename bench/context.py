@@ -57,7 +57,8 @@ class Context:
         if kind == "sqlite":
             return sqlite_database(self.workdir, name)
         if not self.config.postgres:
-            raise Skip("PostgreSQL not requested (quick mode; add --postgres)")
+            why = "quick mode; add --postgres" if self.config.quick else "--no-postgres"
+            raise Skip(f"PostgreSQL not requested ({why})")
         if self.postgres_db is None:
             reason = postgres_unavailable(self.config.postgres_admin_url)
             if reason:

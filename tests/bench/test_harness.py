@@ -208,6 +208,21 @@ def test_quick_config_is_small_and_sqlite_only() -> None:
     assert config.event_changes < RunConfig().event_changes and config.event_burst < RunConfig().event_burst
 
 
+@pytest.mark.parametrize(
+    ("argv", "why"), [(["--quick"], "quick mode; add --postgres"), (["--no-postgres"], "--no-postgres")]
+)
+def test_a_postgresql_scenario_left_out_says_which_flag_left_it_out(
+    tmp_path: Path, argv: list[str], why: str
+) -> None:
+    # `--no-postgres` was reported as "quick mode" too.
+    from bench.context import Context
+    from bench.model import Skip
+
+    context = Context(config_from_args(argv), tmp_path, ProcessRegistry(tmp_path), PythonLoad())
+    with pytest.raises(Skip, match=f"^PostgreSQL not requested \\({why}\\)$"):
+        context.database("postgresql", "s1")
+
+
 @pytest.mark.parametrize(("text", "seconds"), [("5s", 5.0), ("500ms", 0.5), ("1m", 60.0), ("2", 2.0)])
 def test_parse_duration(text: str, seconds: float) -> None:
     assert parse_duration(text) == seconds
