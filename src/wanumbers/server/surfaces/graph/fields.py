@@ -103,19 +103,12 @@ def _narrow(value: Any, subfields: tuple[str, ...]) -> Any:
 
 
 def render_node(
-    number: PhoneNumber, waba: Waba, account: Account, specs: tuple[FieldSpec, ...]
+    number: PhoneNumber, waba: Waba, account: Account, specs: Sequence[FieldSpec]
 ) -> dict[str, Any]:
-    names, narrowed = _plan(specs)
-    values = project(number, waba, account, names)
-    if not narrowed:  # the common case: the projection is the answer (a list page renders 25)
+    values = project(number, waba, account, [spec.name for spec in specs])
+    if not any(spec.subfields for spec in specs):  # the common case: the projection is the answer
         return values
     return {spec.name: _narrow(values[spec.name], spec.subfields) for spec in specs}
-
-
-@functools.lru_cache(maxsize=_KEPT_PARSES)
-def _plan(specs: tuple[FieldSpec, ...]) -> tuple[tuple[str, ...], bool]:
-    """The field names of ``specs``, and whether any of them narrows its value (``throughput{level}``)."""
-    return tuple(spec.name for spec in specs), any(spec.subfields for spec in specs)
 
 
 def render_waba(waba: Waba, account: Account, specs: Sequence[FieldSpec]) -> dict[str, Any]:
