@@ -7,7 +7,8 @@ from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
 from wanumbers._sandbox.bridge import run_on_helper_loop
-from wanumbers.server.domain.records import PhoneNumber
+from wanumbers.server.domain.records import Account, PhoneNumber, Waba
+from wanumbers.server.services import numbers
 from wanumbers.server.services.runtime import Runtime
 
 T = TypeVar("T")
@@ -51,3 +52,13 @@ def resolving_to(*addresses: str, **by_host: list[str]) -> Callable[[str, int], 
         return by_host.get(host, list(addresses))
 
     return resolve
+
+
+def owned_waba(rt: Runtime, account: Account, waba_id: int) -> Waba:
+    """WABA ``waba_id`` of ``account``, as the Kaleyra routes hand it to ``numbers.onboard``/``confirm``."""
+
+    async def get() -> Waba:
+        async with rt.uow() as uow:
+            return await numbers.owned_waba(uow, account, waba_id)
+
+    return sync(get())

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 from starlette.testclient import TestClient
 
-from tests._sync import sync
+from tests._sync import owned_waba, sync
 from tests.conftest import Tenant
 from wanumbers.cli import main
 from wanumbers.server.domain.errors import DomainError
@@ -24,7 +24,13 @@ E164 = "+919876543210"
 @pytest.fixture
 def number_id(runtime: Runtime, tenant: Tenant) -> str:
     account = sync(admin.find_account(runtime, tenant.sid))
-    return str(sync(numbers.onboard(runtime, account, tenant.waba_id, parse_phone(E164), "Acme", "SMS")).id)
+    return str(
+        sync(
+            numbers.onboard(
+                runtime, owned_waba(runtime, account, tenant.waba_id), parse_phone(E164), "Acme", "SMS"
+            )
+        ).id
+    )
 
 
 def run(database_url: str, *args: str) -> Any:

@@ -25,7 +25,7 @@ from schemathesis import Case, engine
 from schemathesis.engine import events
 from starlette.applications import Starlette
 
-from tests._sync import resolving_to, sync
+from tests._sync import owned_waba, resolving_to, sync
 from tests.conftest import make_tenant
 from wanumbers.server.app import create_app
 from wanumbers.server.bootstrap import build_runtime
@@ -106,9 +106,9 @@ def world(tmp_path: Path, sqlite_template: Path, monkeypatch: pytest.MonkeyPatch
 def _registered_number(rt: Runtime, sid: str, waba_id: int) -> tuple[int, str]:
     account = sync(admin.find_account(rt, sid))
     phone = parse_phone("9812345678", "91")
-    number = sync(numbers.onboard(rt, account, waba_id, phone, "Acme Foods", "SMS"))
+    number = sync(numbers.onboard(rt, owned_waba(rt, account, waba_id), phone, "Acme Foods", "SMS"))
     code = sync(sim.outbox(rt, phone.e164, 1))[0].code
-    sync(numbers.confirm(rt, account, waba_id, number.id, phone, code))
+    sync(numbers.confirm(rt, account, owned_waba(rt, account, waba_id), number.id, phone, code))
     sync(registration.register(rt, account, number.id, PIN))
     return number.id, phone.e164
 

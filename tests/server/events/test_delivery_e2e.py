@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from starlette.testclient import TestClient
 
-from tests._sync import save, sync
+from tests._sync import owned_waba, save, sync
 from tests.conftest import Tenant
 from tests.server.events.receiver import VERIFY_TOKEN, PywaReceiver, eventually
 from wanumbers.server.domain.delivery import Status
@@ -67,7 +67,11 @@ def subscribe(client: TestClient, runtime: Runtime, tenant: Tenant, url: str) ->
 
 def connected(runtime: Runtime, tenant: Tenant, e164: str = E164) -> PhoneNumber:
     account = sync(admin.find_account(runtime, tenant.sid))
-    number = sync(numbers.onboard(runtime, account, tenant.waba_id, parse_phone(e164), "Acme", "SMS"))
+    number = sync(
+        numbers.onboard(
+            runtime, owned_waba(runtime, account, tenant.waba_id), parse_phone(e164), "Acme", "SMS"
+        )
+    )
     number.state = NumberState.CONNECTED
     sync(save(runtime, number))
     return number

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests._sync import sync
+from tests._sync import owned_waba, sync
 from tests.conftest import Tenant
 from wanumbers.server.domain.delivery import Status
 from wanumbers.server.domain.errors import DomainError, Reason
@@ -26,9 +26,10 @@ E164, OTHER = "+919876543210", "+919876543211"
 def connected(rt: Runtime, tenant: Tenant, e164: str = E164) -> PhoneNumber:
     """Added, its code requested and verified, registered: what Kaleyra's add and verify do."""
     account = sync(admin.find_account(rt, tenant.sid))
-    number = sync(numbers.onboard(rt, account, tenant.waba_id, parse_phone(e164), "Acme", "SMS"))
+    waba = owned_waba(rt, account, tenant.waba_id)
+    number = sync(numbers.onboard(rt, waba, parse_phone(e164), "Acme", "SMS"))
     code = sync(sim.outbox(rt, e164))[0].code
-    sync(numbers.confirm(rt, account, tenant.waba_id, number.id, parse_phone(e164), code))
+    sync(numbers.confirm(rt, account, waba, number.id, parse_phone(e164), code))
     return number
 
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests._sync import sync
+from tests._sync import owned_waba, sync
 from tests.conftest import Tenant
 from wanumbers.server.bootstrap import build_runtime
 from wanumbers.server.domain.errors import DomainError, Reason
@@ -25,7 +25,8 @@ KNOWN = {"kaleyra.add", "kaleyra.details"}
 
 def onboard(rt: Runtime, tenant: Tenant, e164: str = E164) -> PhoneNumber:
     account = sync(admin.find_account(rt, tenant.sid))
-    return sync(numbers.onboard(rt, account, tenant.waba_id, parse_phone(e164), "Acme", "SMS"))
+    waba = owned_waba(rt, account, tenant.waba_id)
+    return sync(numbers.onboard(rt, waba, parse_phone(e164), "Acme", "SMS"))
 
 
 @contextmanager

@@ -30,9 +30,7 @@ def test_concurrent_adds_of_one_number_give_exactly_one_success(runtime: Runtime
     def add() -> None:  # each thread on an event loop (and so a connection pool) of its own
         barrier.wait()
         try:
-            asyncio.run(
-                on_own_loop(runtime, numbers.onboard(runtime, account, waba.id, phone, "Racer", "SMS"))
-            )
+            asyncio.run(on_own_loop(runtime, numbers.onboard(runtime, waba, phone, "Racer", "SMS")))
             outcomes.append("ok")
         except DomainError as error:
             outcomes.append(error.reason.value)

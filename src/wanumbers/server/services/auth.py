@@ -54,9 +54,16 @@ def check_sid(account: Account, sid: str | None) -> None:
 
 async def identify(rt: Runtime, presented: Presented, sid: str | None = None) -> Account:
     """The account ``presented`` acts for; raises why it may not."""
+    return admit(rt, await find(rt, presented), sid).account
+
+
+async def find(rt: Runtime, presented: Presented, waba_id: int | None = None) -> Access | None:
+    """The credential as issued (``None`` if never), not yet judged (``admit``), with WABA ``waba_id``
+    if given and its account owns it: one statement."""
     async with rt.uow() as uow:
-        access = await uow.access.of(presented.kind, presented.digest)
-    return admit(rt, access, sid).account
+        if waba_id is None:
+            return await uow.access.of(presented.kind, presented.digest)
+        return await uow.access.to_waba(presented.kind, presented.digest, waba_id)
 
 
 async def check_admin(rt: Runtime, token: str) -> None:

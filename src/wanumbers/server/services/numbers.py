@@ -29,27 +29,25 @@ async def is_taken(rt: Runtime, e164: str) -> bool:
 
 async def onboard(
     rt: Runtime,
-    account: Account,
-    waba_id: int,
+    waba: Waba,
     phone: ParsedPhone,
     verified_name: str,
     channel: str,
     language: str = "en_US",
 ) -> PhoneNumber:
-    """Create the number under the account's WABA and send it a verification code."""
-    async with rt.uow() as uow:
-        waba = await owned_waba(uow, account, waba_id)
+    """Create the number under ``waba`` (the caller's account owns it: ``owned``) and send it a
+    verification code."""
     return await rt.upstream.onboard(waba, phone, verified_name, channel, language)
 
 
 async def confirm(
-    rt: Runtime, account: Account, waba_id: int, number_id: int, phone: ParsedPhone, code: str
+    rt: Runtime, account: Account, waba: Waba, number_id: int, phone: ParsedPhone, code: str
 ) -> PhoneNumber:
-    """Check the code and register the number, so it ends verified and CONNECTED."""
+    """Check the code and register the number of ``waba`` (``account`` owns it: ``owned``), so it ends
+    verified and CONNECTED."""
     async with rt.uow() as uow:
-        await owned_waba(uow, account, waba_id)
         number, _ = await owned_number(uow, account, number_id=number_id)
-    if number.waba_id != waba_id or number.e164 != phone.e164:
+    if number.waba_id != waba.id or number.e164 != phone.e164:
         raise DomainError(Reason.INVALID_PHONE_NUMBER, "invalid phone number", field="phone_number")
     await rt.upstream.confirm(number, code)
     return number
@@ -124,7 +122,12 @@ async def view(
 
 
 async def owned_waba(uow: UnitOfWork, account: Account, waba_id: int) -> Waba:
-    waba = await uow.wabas.owned(waba_id, account.id)
+    return owned(await uow.wabas.owned(waba_id, account.id))
+
+
+def owned(waba: Waba | None) -> Waba:
+    """``waba``, found as an account's; ``None`` (missing, or another account's: the caller cannot tell)
+    raises ``WABA_NOT_FOUND``."""
     if waba is None:
         raise DomainError(Reason.WABA_NOT_FOUND, "Waba_id is not present or does not belong to the account.")
     return waba

@@ -19,7 +19,7 @@ from starlette.types import Scope
 
 from wanumbers.server.domain.errors import DomainError, Reason
 from wanumbers.server.domain.identifiers import CredentialKind
-from wanumbers.server.domain.records import Account
+from wanumbers.server.domain.records import Account, Waba
 from wanumbers.server.services import auth
 from wanumbers.server.services.auth import Presented
 from wanumbers.server.services.runtime import Runtime
@@ -38,13 +38,15 @@ class Conflicting(DomainError):
 
 @dataclass
 class RequestCredential:
-    """What one request presented. ``account()`` asks the store once, whichever stage asks first."""
+    """What one request presented. The store is asked about it once, whichever stage asks first
+    (``account()``, ``faults_armed()``, ``waba()``)."""
 
     contract: Contract
     secrets: frozenset[str] = field(default_factory=frozenset)
     _account: Account | None = None
     _refusal: DomainError | None = None
     _presented: Presented | None = None
+    _faults_armed: bool | None = None
 
     @property
     def missing(self) -> bool:
@@ -63,34 +65,61 @@ class RequestCredential:
             self._presented = Presented.of(_KINDS[self.contract], next(iter(self.secrets)))
         return self._presented
 
+    @property
+    def _settled(self) -> bool:
+        return self._account is not None or self._refusal is not None
+
     def add(self, secret: str) -> None:
         if secret and secret not in self.secrets:
             self.secrets = self.secrets | {secret}
             # What was decided held for fewer secrets.
             self._account, self._refusal, self._presented = None, None, None
+            self._faults_armed = None
 
     async def account(self, rt: Runtime, sid: str | None = None) -> Account:
         """The account this credential acts for, if it may act (and, given ``sid``, is that Kaleyra
-        account's); raises the reason it may not. The store is asked once; the SID is checked on every
-        call, whichever stage asked first (the Idempotency-Key stage asks without one)."""
-        if self._account is None and self._refusal is None:
-            try:
-                self._account = await self._identify(rt)
-            except DomainError as refusal:
-                self._refusal = refusal
+        account's); raises the reason it may not. The SID is checked on every call, whichever stage
+        asked first (the Idempotency-Key stage asks without one)."""
+        if not self._settled:
+            await self._look_up(rt, None)
         if self._refusal is not None:
             raise self._refusal
         assert self._account is not None
         auth.check_sid(self._account, sid)
         return self._account
 
-    async def _identify(self, rt: Runtime) -> Account:
-        if self.conflicting:
-            raise Conflicting
+    async def faults_armed(self, rt: Runtime) -> bool | None:
+        """Whether a control-plane fault is armed, as the credential's own statement read it, so the
+        fault gate costs no statement of its own; ``None`` when that statement did not run or found
+        nothing (no single credential presented, or one never issued): the gate then asks itself."""
+        if not self._settled:
+            await self._look_up(rt, None)
+        return self._faults_armed
+
+    async def waba(self, rt: Runtime, waba_id: int | None) -> Waba | None:
+        """WABA ``waba_id`` if this credential's account owns it, read with the credential in one
+        statement (which settles ``account()`` and ``faults_armed()`` as well). Whether the credential
+        may act is judged by ``account()``: call it before trusting the WABA."""
+        return await self._look_up(rt, waba_id)
+
+    async def _look_up(self, rt: Runtime, waba_id: int | None) -> Waba | None:
         presented = self.presented
         if presented is None:
-            raise DomainError(Reason.CREDENTIAL_MISSING, "missing credential")
-        return await auth.identify(rt, presented)
+            self._refusal = Conflicting() if self.conflicting else _missing()
+            return None
+        found = await auth.find(rt, presented, waba_id)
+        self._faults_armed = found.faults_armed if found is not None else None
+        try:
+            self._account, self._refusal = auth.admit(rt, found).account, None
+        except DomainError as refusal:
+            self._account, self._refusal = None, refusal
+            return None
+        assert found is not None
+        return found.waba
+
+
+def _missing() -> DomainError:
+    return DomainError(Reason.CREDENTIAL_MISSING, "missing credential")
 
 
 def of(scope: Scope) -> RequestCredential:

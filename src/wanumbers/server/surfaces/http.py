@@ -17,7 +17,9 @@ from wanumbers.server.domain.errors import DomainError
 from wanumbers.server.services import sim
 from wanumbers.server.services.runtime import Runtime
 from wanumbers.server.storage.bounds import StoreError
+from wanumbers.server.surfaces import credentials
 from wanumbers.server.surfaces.asgi import TooLarge, read_bounded
+from wanumbers.server.surfaces.credentials import RequestCredential
 
 log = logging.getLogger("wanumbers")
 
@@ -79,7 +81,7 @@ def guarded(route: str, envelope: Envelope, *, gates_faults: bool = True) -> Cal
                 async with asyncio.timeout(request.app.state.settings.request_timeout) as deadline:
                     request.state.deadline = deadline
                     if gates_faults:
-                        await apply_faults(request, route)
+                        await apply_faults(request, route, await _faults_armed(request))
                     return await endpoint(request)
             except DomainError as error:
                 return envelope.domain_error(error)
@@ -101,6 +103,13 @@ def guarded(route: str, envelope: Envelope, *, gates_faults: bool = True) -> Cal
         return wrapper
 
     return decorate
+
+
+async def _faults_armed(request: Request) -> bool | None:
+    """The armed-faults flag the request's credential statement reads (the credential is looked up
+    here, before the endpoint asks for it, and kept for it), or ``None`` if there is none to read."""
+    credential: RequestCredential | None = request.scope.get(credentials.SCOPE_KEY)
+    return None if credential is None else await credential.faults_armed(runtime(request))
 
 
 async def apply_faults(request: Request, route: str, armed: bool | None = None) -> None:

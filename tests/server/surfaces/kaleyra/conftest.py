@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -54,6 +55,29 @@ def add_number(client: TestClient, tenant: Tenant, **overrides: Any) -> Added:
 def verify(client: TestClient, tenant: Tenant, added: Added, otp: str) -> Any:
     body = {"id": int(added.id), "phone_number": added.e164, "otp": otp}
     return client.post(tenant.path("verify"), headers=tenant.headers, json=body)
+
+
+@pytest.fixture
+def statements(runtime: Runtime) -> Iterator[list[str]]:
+    """The store's statements from the test's first request on (a list that fills as they run)."""
+    seen: list[str] = []
+    runtime.store.before_statement = seen.append
+    yield seen
+    runtime.store.before_statement = None
+
+
+def reading(seen: list[str], table: str) -> list[str]:
+    """The SELECTs among ``seen`` whose own ``FROM`` (not a sub-select's) starts at ``table``."""
+    return [sql for sql in seen if sql.startswith("SELECT") and _outer_from(sql).startswith(table + " ")]
+
+
+def _outer_from(sql: str) -> str:
+    depth = 0
+    for at, char in enumerate(sql):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and sql.startswith(" FROM ", at):
+            return sql[at + len(" FROM ") :]
+    return ""
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from starlette.testclient import TestClient
 
 from tests._sync import sync
 from tests.conftest import Tenant
-from tests.server.surfaces.kaleyra.conftest import E164, add_payload, seed_body
+from tests.server.surfaces.kaleyra.conftest import E164, add_payload, reading, seed_body
 from wanumbers.server.services import sim
 from wanumbers.server.services.runtime import Runtime
 
@@ -176,3 +176,23 @@ def test_key_of_another_sid_gives_rbc001_with_an_idempotency_key_too(
     assert response.status_code == 401
     assert response.json() == seed_body("add", "Incorrect SID or API key.")
     assert sync(sim.outbox(runtime)) == []
+
+
+def test_credential_waba_and_armed_faults_are_one_statement(
+    app_client: TestClient, tenant: Tenant, statements: list[str]
+) -> None:
+    # Each statement costs a round trip on PostgreSQL; the fault gate and the WABA had one each.
+    assert post(app_client, tenant, add_payload(phone_number="9876500001")).status_code == 200
+    statements.clear()  # the first request of a key also leases its rate-limit tokens
+    assert post(app_client, tenant, add_payload()).status_code == 200
+    assert len(reading(statements, "credentials")) == 1
+    assert reading(statements, "faults") == reading(statements, "wabas") == []
+
+
+def test_a_new_numbers_code_is_one_insert(
+    app_client: TestClient, tenant: Tenant, statements: list[str]
+) -> None:
+    # A number created in the add's own transaction has no earlier codes to count or retire.
+    assert post(app_client, tenant, add_payload()).status_code == 200
+    touching_codes = [sql.split(" (")[0] for sql in statements if "otp_codes" in sql]
+    assert touching_codes == ["INSERT INTO otp_codes"]

@@ -9,7 +9,7 @@ from starlette.testclient import TestClient
 
 from tests._sync import stored_number
 from tests.conftest import Tenant, make_tenant
-from tests.server.surfaces.kaleyra.conftest import Added, add_number, seed_body
+from tests.server.surfaces.kaleyra.conftest import Added, add_number, reading, seed_body
 from wanumbers.server.services.runtime import Runtime
 
 PROFILE = {"title": "Incoming", "http_method": "POST", "url": "http://127.0.0.1:9/hook"}
@@ -211,3 +211,12 @@ def test_a_profile_id_can_be_cleared(
     )
     assert put(app_client, tenant, {"phone_number": added.e164, "callback_profile_id": ""}).status_code == 200
     assert stored(runtime, added).routing.callback_profile_id is None
+
+
+def test_the_fault_gate_rides_on_the_credential_statement(
+    app_client: TestClient, tenant: Tenant, added: Added, statements: list[str]
+) -> None:
+    body = {"phone_number": added.e164, "about": "Open all day"}
+    assert app_client.put(tenant.path("update"), headers=tenant.headers, json=body).status_code == 200
+    assert len(reading(statements, "credentials")) == 1
+    assert reading(statements, "faults") == []

@@ -7,7 +7,7 @@ from starlette.testclient import TestClient
 
 from tests._sync import sync
 from tests.conftest import Tenant
-from tests.server.surfaces.kaleyra.conftest import Added, add_payload, seed_body, verify
+from tests.server.surfaces.kaleyra.conftest import Added, add_payload, reading, seed_body, verify
 from wanumbers.server.services import sim
 from wanumbers.server.services.runtime import Runtime
 
@@ -188,3 +188,20 @@ def test_a_waba_id_past_the_stores_range_is_not_present_not_a_500(
     )
     assert response.status_code == 401
     assert response.json() == seed_body("add", "Waba_id is not present")
+
+
+def test_credential_waba_and_armed_faults_are_one_statement(
+    app_client: TestClient, tenant: Tenant, added: Added, runtime: Runtime, statements: list[str]
+) -> None:
+    # Each statement costs a round trip on PostgreSQL; the fault gate and the WABA had one each.
+    assert verify(app_client, tenant, added, added.otp(runtime)).status_code == 200
+    assert len(reading(statements, "credentials")) == 1
+    assert reading(statements, "faults") == reading(statements, "wabas") == []
+
+
+def test_the_number_is_written_once_verified_and_registered(
+    app_client: TestClient, tenant: Tenant, added: Added, runtime: Runtime, statements: list[str]
+) -> None:
+    assert verify(app_client, tenant, added, added.otp(runtime)).status_code == 200
+    assert len([sql for sql in statements if sql.startswith("UPDATE phone_numbers")]) == 1
+    assert details(app_client, tenant, added)["status"] == "CONNECTED"

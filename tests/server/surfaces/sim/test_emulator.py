@@ -177,6 +177,27 @@ def test_a_fault_on_one_route_leaves_the_others_alone(
     assert response.json() == TRY_LATER
 
 
+def test_a_fault_fires_before_the_key_is_judged(
+    app_client: TestClient, tenant: Tenant, other_tenant: Tenant, admin_headers: dict[str, str]
+) -> None:
+    # An unknown key, no key, another account's key: none finds the armed flag with its credential.
+    added = add_number(app_client, tenant)
+    app_client.post("/sim/faults", headers=admin_headers, json={"route": "kaleyra.add", "count": 2})
+    app_client.post("/sim/faults", headers=admin_headers, json={"route": "kaleyra.verify"})
+    unknown = {**tenant.headers, "api-key": "not-a-key"}
+    body = {"id": int(added.id), "phone_number": added.e164, "otp": "123456"}
+
+    answers = [
+        app_client.post(tenant.path("add"), headers=unknown, json=add_payload(phone_number="9876500002")),
+        app_client.post(tenant.path("add"), json=add_payload(phone_number="9876500002")),
+        app_client.post(tenant.path("verify"), headers=other_tenant.headers, json=body),
+    ]
+
+    assert [(answer.status_code, answer.json()) for answer in answers] == [(500, TRY_LATER)] * 3
+    # The faults wore out: the same request is judged by its key again.
+    assert app_client.post(tenant.path("verify"), headers=other_tenant.headers, json=body).status_code == 401
+
+
 def test_a_wildcard_fault_hits_whichever_route_comes_next(
     app_client: TestClient, tenant: Tenant, connected: Added, admin_headers: dict[str, str]
 ) -> None:

@@ -50,6 +50,7 @@ _JOIN_NODE_WABA = "LEFT JOIN wabas ow ON ow.id = :value AND ow.account_id = a.id
 _WHERE = "WHERE c.digest = :digest AND c.kind = :kind"
 
 _ACCOUNT_ONLY = SQL(f"{_SEEN} {_FROM} {_WHERE}")
+_WABA_BY_ID = SQL(f"{_SEEN}, {_NODE_WABA} {_FROM} {_JOIN_NODE_WABA} {_WHERE}")
 _NUMBER_BY_E164 = SQL(f"{_SEEN}, {_NUMBER_STATUS} {_FROM} {_JOIN_NUMBER.format(key='e164')} {_WHERE}")
 # A Graph node id names a number or a WABA (ids are unique across both): both are looked up at once.
 _NODE_BY_ID = {
@@ -73,7 +74,13 @@ class Access:
     __slots__ = ("account", "clock_offset", "faults_armed", "issued", "number", "waba")
 
     def __init__(
-        self, row: Row, *, node: bool = False, number: bool = False, status_only: bool = False
+        self,
+        row: Row,
+        *,
+        node: bool = False,
+        number: bool = False,
+        status_only: bool = False,
+        waba: bool = False,
     ) -> None:
         self.account: Account = to_account(row)
         self.issued: Issued = to_issued(row)
@@ -81,6 +88,9 @@ class Access:
         self.faults_armed = bool(row["faults_armed"])
         self.number: PhoneNumber | None = None
         self.waba: Waba | None = None
+        if waba:
+            self.waba = to_waba(row, _AT_NUMBER) if row[_AT_NUMBER] is not None else None
+            return
         at_waba = _AT_WABA[status_only]
         if (node or number) and row[at_waba] is not None:
             self.waba = to_waba(row, at_waba)
@@ -104,6 +114,11 @@ class AccessRepository:
         """The credential alone; ``None`` when it was never issued."""
         row = await self._s.fetchrow(_ACCOUNT_ONLY, {"digest": digest, "kind": kind})
         return Access(row) if row else None
+
+    async def to_waba(self, kind: CredentialKind, digest: str, waba_id: int) -> Access | None:
+        """The credential and WABA ``waba_id`` if its account owns it (a Kaleyra write's target)."""
+        row = await self._s.fetchrow(_WABA_BY_ID, {"digest": digest, "kind": kind, "value": waba_id})
+        return Access(row, waba=True) if row else None
 
     async def to_e164(self, kind: CredentialKind, digest: str, e164: str) -> Access | None:
         """The credential and the number ``e164``, mapped as Kaleyra's details need it (status only)."""

@@ -33,9 +33,11 @@ class OtpRepository:
     def __init__(self, session: Session) -> None:
         self._s = session
 
-    async def issue(self, otp: OtpCode) -> OtpCode:
-        """Store a new code; any older live code of the number stops working."""
-        await self._s.execute(_RETIRE, {"number_id": otp.phone_number_id, "spent": True, "live": False})
+    async def issue(self, otp: OtpCode, *, retire: bool = True) -> OtpCode:
+        """Store a new code; any older live code of the number stops working (``retire=False``: the
+        caller knows there is none)."""
+        if retire:
+            await self._s.execute(_RETIRE, {"number_id": otp.phone_number_id, "spent": True, "live": False})
         otp.id = await self._s.fetchval(
             _ISSUE,
             {

@@ -12,7 +12,7 @@ from wanumbers.server.domain.identifiers import is_digits, parse_id
 from wanumbers.server.domain.node import KALEYRA_DETAILS, project
 from wanumbers.server.domain.phone import parse_phone
 from wanumbers.server.domain.profile import CATEGORY_TO_VERTICAL
-from wanumbers.server.domain.records import Account, BusinessProfile, Routing
+from wanumbers.server.domain.records import Account, BusinessProfile, Routing, Waba
 from wanumbers.server.services import details, numbers
 from wanumbers.server.services.numbers import NumberChanges
 from wanumbers.server.surfaces import credentials
@@ -35,6 +35,15 @@ async def _account(request: Request) -> Account:
     return await credentials.of(request.scope).account(runtime(request), request.path_params["sid"])
 
 
+async def _gate_and_owner(request: Request) -> tuple[Account, Waba | None]:
+    """Fire an armed fault, then the account the request's key acts for (if it is account ``{sid}``'s)
+    and the path's WABA if that account owns it: one statement for the three."""
+    rt, credential = runtime(request), credentials.of(request.scope)
+    waba = await credential.waba(rt, parse_id(request.path_params["waba_id"]))
+    await apply_faults(request, request.scope[ROUTE], await credential.faults_armed(rt))
+    return await credential.account(rt, request.path_params["sid"]), waba
+
+
 def _waba_id(request: Request) -> int:
     waba_id = parse_id(request.path_params["waba_id"])
     if waba_id is None:
@@ -51,7 +60,7 @@ async def _payload(request: Request, string_fields: tuple[str, ...]) -> dict[str
 
 async def add_number(request: Request) -> Response:
     rt = runtime(request)
-    account = await _account(request)
+    _, waba = await _gate_and_owner(request)
     try:
         payload = await _payload(request, schemas.ADD_FIELDS)
     except PayloadError:
@@ -66,20 +75,13 @@ async def add_number(request: Request) -> Response:
             errors.add("phone_number", "phone number already exists")
         return envelope.failure("WA400", errors.message, [], errors.errors, 400)
     assert phone is not None
-    number = await numbers.onboard(
-        rt,
-        account,
-        _waba_id(request),
-        phone,
-        add.name,
-        add.verification_type,
-    )
+    number = await numbers.onboard(rt, numbers.owned(waba), phone, add.name, add.verification_type)
     return envelope.success(str(number.id))
 
 
 async def verify_number(request: Request) -> Response:
     rt = runtime(request)
-    account = await _account(request)
+    account, waba = await _gate_and_owner(request)
     try:
         payload = await _payload(request, ("phone_number", "otp"))
         verify, errors = schemas.validate_verify(payload)
@@ -90,7 +92,7 @@ async def verify_number(request: Request) -> Response:
     if not is_digits(verify.otp) or len(verify.otp) != 6:
         return envelope.field_error("Incorrect OTP format", data={})
     phone = parse_phone(verify.phone_number)
-    number = await numbers.confirm(rt, account, _waba_id(request), verify.id, phone, verify.otp)
+    number = await numbers.confirm(rt, account, numbers.owned(waba), verify.id, phone, verify.otp)
     return envelope.success(str(number.id))
 
 
@@ -189,10 +191,11 @@ BASE = "/v2/{sid}/whatsapp"
 DETAILS = "/{sid}/whatsapp/{business_phone_number}/phone_number_details"
 WABA = "/{waba_id:maybe_empty}"
 routes = [
-    _route(BASE + WABA + "/number/add", add_number, "POST", "kaleyra.add"),
-    _route(BASE + WABA + "/number/verify", verify_number, "POST", "kaleyra.verify"),
+    # Add and verify gate faults themselves, with the flag their credential-and-WABA statement reads;
+    # the details read with the flag its one statement reads.
+    _route(BASE + WABA + "/number/add", add_number, "POST", "kaleyra.add", gates_faults=False),
+    _route(BASE + WABA + "/number/verify", verify_number, "POST", "kaleyra.verify", gates_faults=False),
     _route(BASE + WABA + "/number/update", update_number, "PUT", "kaleyra.update"),
-    # The details read gates faults itself, with the flag its one statement reads.
     _route("/v2" + DETAILS, number_details, "GET", "kaleyra.details", gates_faults=False),
     _route("/v1" + DETAILS, number_details, "GET", "kaleyra.details.v1", gates_faults=False),
     *profiles.routes,
