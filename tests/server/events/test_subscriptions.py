@@ -252,6 +252,19 @@ def test_only_subscribed_fields_are_delivered(
     assert [d.change.field for d in sync(events.deliveries(runtime))] == ["account_update"]
 
 
+def test_a_change_no_app_wants_reads_nothing_of_the_number(runtime: Runtime, tenant: Tenant) -> None:
+    # The number's own override is read for the first receiver only: most changes have none.
+    connected(runtime, tenant)
+    seen: list[str] = []
+    runtime.store.before_statement = seen.append
+    try:
+        sync(sim.set_tier(runtime, "+919876543210", "TIER_10K"))
+    finally:
+        runtime.store.before_statement = None
+    assert [sql for sql in seen if sql.startswith("SELECT webhook_override_uri")] == []
+    assert sync(events.deliveries(runtime)) == []
+
+
 @pytest.mark.parametrize(
     ("upstream", "allow_private_urls", "private"),
     [("emulator", False, True), ("graph", False, False), ("graph", True, True), ("emulator", True, True)],

@@ -133,14 +133,16 @@ class MetaWebhooks:
         self._key = server_key
 
     async def __call__(self, uow: UnitOfWork, change: PhoneNumberChange) -> list[OutboundRequest]:
-        requests = []
-        body = orjson.dumps(webhooks.envelope([change]))
-        number_override_uri = await number_override(uow, change.number_id)
+        requests: list[OutboundRequest] = []
+        body, number_override_uri = b"", None
         for receiver in await uow.subscriptions.receivers(change.waba_id, webhooks.OBJECT):
             if receiver.fields is None or receiver.callback_url is None:
                 continue  # the app has no callback for this object: Meta sends it nothing
             if not webhooks.wanted(receiver.fields, change.field):
                 continue
+            if not requests:  # the first receiver: a change no app wants (most) reads nothing more
+                body = orjson.dumps(webhooks.envelope([change]))
+                number_override_uri = await number_override(uow, change.number_id)
             url = number_override_uri or receiver.override_callback_uri or receiver.callback_url
             secret = app_secret(self._key, receiver.app_id, receiver.generation)
             headers = (
