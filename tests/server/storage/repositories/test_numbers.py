@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 
 from tests._sync import sync
 from tests.conftest import Tenant
+from tests.server.storage.test_number_pages import _plan
 from wanumbers.server.domain.lifecycle import AccountMode, NameStatus, NumberState, Quality
 from wanumbers.server.domain.listing import DEFAULT_SORT
 from wanumbers.server.domain.node import FIELDS, KALEYRA_DETAILS, LIST_DEFAULT, STATUS_FIELDS, project
@@ -20,6 +21,7 @@ from wanumbers.server.domain.records import (
     Waba,
 )
 from wanumbers.server.services.runtime import Runtime
+from wanumbers.server.storage.repositories.numbers import _CLAIMS_HELD
 
 NUMBER_ID = 106540352249001
 
@@ -164,3 +166,11 @@ def test_a_partly_mapped_number_renders_every_status_field_as_the_whole_one(
         assert same is (name in STATUS_FIELDS), name
     assert (partly.created_at, partly.last_onboarded_at) == (whole.created_at, whole.last_onboarded_at)
     assert {*LIST_DEFAULT, *KALEYRA_DETAILS} <= STATUS_FIELDS
+
+
+def test_an_accounts_claims_are_counted_from_its_own_unverified_numbers(runtime: Runtime) -> None:
+    # Every add counts them: walking the fleet's unverified numbers made each add cost the whole fleet.
+    params = {"account_id": 1, "state": NumberState.UNVERIFIED.value, "since": datetime.now(UTC)}
+    plan = sync(_plan(runtime, _CLAIMS_HELD, params))
+    # SQLite takes (account_id, state, id); PostgreSQL, on a test-sized table, any index led by account_id.
+    assert "(account_id=? AND state=?)" in plan or "Index Cond: (account_id = 1)" in plan, plan
