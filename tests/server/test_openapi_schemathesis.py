@@ -108,7 +108,7 @@ def _registered_number(rt: Runtime, sid: str, waba_id: int) -> tuple[int, str]:
     phone = parse_phone("9812345678", "91")
     number = sync(numbers.onboard(rt, owned_waba(rt, account, waba_id), phone, "Acme Foods", "SMS"))
     code = sync(sim.outbox(rt, phone.e164, 1))[0].code
-    sync(numbers.confirm(rt, account, owned_waba(rt, account, waba_id), number.id, phone, code))
+    sync(numbers.confirm(rt, owned_waba(rt, account, waba_id), number, phone, code))
     sync(registration.register(rt, account, number.id, PIN))
     return number.id, phone.e164
 

@@ -8,7 +8,7 @@ import threading
 import pytest
 from starlette.testclient import TestClient
 
-from tests._sync import owned_waba, sync
+from tests._sync import owned_waba, stored_number, sync
 from tests.conftest import Tenant
 from tests.server.guarantees.support import GRAPH_VERSION, HAS_GRAPH, add_number
 from wanumbers.server.domain import otp
@@ -85,14 +85,14 @@ def test_concurrent_correct_verifies_of_one_code_succeed_exactly_once(
     number_id, e164 = add_number(app_client, tenant)
     code = sync(sim.outbox(runtime, e164))[0].code
     account, phone = _account(runtime, tenant), parse_phone(e164)
-    waba = owned_waba(runtime, account, tenant.waba_id)
+    waba, number = owned_waba(runtime, account, tenant.waba_id), stored_number(runtime, number_id)
     outcomes: list[str] = []
     start = threading.Barrier(8)
 
     def attempt() -> None:
         start.wait()
         try:
-            sync(numbers.confirm(runtime, account, waba, int(number_id), phone, code))
+            sync(numbers.confirm(runtime, waba, number, phone, code))
             outcomes.append("ok")
         except DomainError as error:
             outcomes.append(error.reason.value)

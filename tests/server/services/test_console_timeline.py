@@ -29,7 +29,7 @@ def connected(rt: Runtime, tenant: Tenant, e164: str = E164) -> PhoneNumber:
     waba = owned_waba(rt, account, tenant.waba_id)
     number = sync(numbers.onboard(rt, waba, parse_phone(e164), "Acme", "SMS"))
     code = sync(sim.outbox(rt, e164))[0].code
-    sync(numbers.confirm(rt, account, waba, number.id, parse_phone(e164), code))
+    sync(numbers.confirm(rt, waba, number, parse_phone(e164), code))
     return number
 
 

@@ -57,13 +57,15 @@ async def identify(rt: Runtime, presented: Presented, sid: str | None = None) ->
     return admit(rt, await find(rt, presented), sid).account
 
 
-async def find(rt: Runtime, presented: Presented, waba_id: int | None = None) -> Access | None:
+async def find(
+    rt: Runtime, presented: Presented, waba_id: int | None = None, number_id: int | None = None
+) -> Access | None:
     """The credential as issued (``None`` if never), not yet judged (``admit``), with WABA ``waba_id``
-    if given and its account owns it: one statement."""
+    and number ``number_id`` if given and its account owns them: one statement."""
     async with rt.uow() as uow:
         if waba_id is None:
             return await uow.access.of(presented.kind, presented.digest)
-        return await uow.access.to_waba(presented.kind, presented.digest, waba_id)
+        return await uow.access.to_waba(presented.kind, presented.digest, waba_id, number_id)
 
 
 async def check_admin(rt: Runtime, token: str) -> None:

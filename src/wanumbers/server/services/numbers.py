@@ -12,6 +12,8 @@ from wanumbers.server.services import urls
 from wanumbers.server.services.runtime import Runtime
 from wanumbers.server.storage.uow import UnitOfWork
 
+NUMBER_NOT_OWNED = "Phone number is not present or does not belong to the account."
+
 
 @dataclass(frozen=True, slots=True)
 class NumberView:
@@ -41,12 +43,12 @@ async def onboard(
 
 
 async def confirm(
-    rt: Runtime, account: Account, waba: Waba, number_id: int, phone: ParsedPhone, code: str
+    rt: Runtime, waba: Waba, number: PhoneNumber | None, phone: ParsedPhone, code: str
 ) -> PhoneNumber:
-    """Check the code and register the number of ``waba`` (``account`` owns it: ``owned``), so it ends
-    verified and CONNECTED."""
-    async with rt.uow() as uow:
-        number, _ = await owned_number(uow, account, number_id=number_id)
+    """Check the code and register ``number`` (read as the account's that owns ``waba``: ``None``, not
+    found or another account's), so it ends verified and CONNECTED, if it is ``phone`` of ``waba``."""
+    if number is None:
+        raise DomainError(Reason.NUMBER_NOT_FOUND, NUMBER_NOT_OWNED)
     if number.waba_id != waba.id or number.e164 != phone.e164:
         raise DomainError(Reason.INVALID_PHONE_NUMBER, "invalid phone number", field="phone_number")
     await rt.upstream.confirm(number, code)
@@ -143,10 +145,7 @@ async def owned_number(
 ) -> tuple[PhoneNumber, Waba]:
     found = await uow.numbers.owned_by(account.id, e164=e164, number_id=number_id, for_update=for_update)
     if found is None:
-        raise DomainError(
-            Reason.NUMBER_NOT_FOUND,
-            "Phone number is not present or does not belong to the account.",
-        )
+        raise DomainError(Reason.NUMBER_NOT_FOUND, NUMBER_NOT_OWNED)
     return found
 
 

@@ -19,10 +19,11 @@ from starlette.types import Scope
 
 from wanumbers.server.domain.errors import DomainError, Reason
 from wanumbers.server.domain.identifiers import CredentialKind
-from wanumbers.server.domain.records import Account, Waba
+from wanumbers.server.domain.records import Account, PhoneNumber, Waba
 from wanumbers.server.services import auth
 from wanumbers.server.services.auth import Presented
 from wanumbers.server.services.runtime import Runtime
+from wanumbers.server.storage.repositories.access import Access
 
 Contract = Literal["kaleyra", "graph"]
 SCOPE_KEY = "wanumbers.credential"
@@ -39,7 +40,7 @@ class Conflicting(DomainError):
 @dataclass
 class RequestCredential:
     """What one request presented. The store is asked about it once, whichever stage asks first
-    (``account()``, ``faults_armed()``, ``waba()``)."""
+    (``account()``, ``faults_armed()``, ``targets()``)."""
 
     contract: Contract
     secrets: frozenset[str] = field(default_factory=frozenset)
@@ -96,26 +97,29 @@ class RequestCredential:
             await self._look_up(rt, None)
         return self._faults_armed
 
-    async def waba(self, rt: Runtime, waba_id: int | None) -> Waba | None:
-        """WABA ``waba_id`` if this credential's account owns it, read with the credential in one
-        statement (which settles ``account()`` and ``faults_armed()`` as well). Whether the credential
-        may act is judged by ``account()``: call it before trusting the WABA."""
-        return await self._look_up(rt, waba_id)
+    async def targets(
+        self, rt: Runtime, waba_id: int | None, number_id: int | None = None
+    ) -> tuple[Waba | None, PhoneNumber | None]:
+        """WABA ``waba_id`` and number ``number_id`` where this credential's account owns them, read
+        with the credential in one statement (which settles ``account()`` and ``faults_armed()`` as
+        well). Whether the credential may act is judged by ``account()``: call it before trusting them."""
+        found = await self._look_up(rt, waba_id, number_id)
+        return (found.waba, found.number) if found is not None else (None, None)
 
-    async def _look_up(self, rt: Runtime, waba_id: int | None) -> Waba | None:
+    async def _look_up(self, rt: Runtime, waba_id: int | None, number_id: int | None = None) -> Access | None:
+        """The credential's statement, judged; what it found, if the credential may act."""
         presented = self.presented
         if presented is None:
             self._refusal = Conflicting() if self.conflicting else _missing()
             return None
-        found = await auth.find(rt, presented, waba_id)
+        found = await auth.find(rt, presented, waba_id, number_id)
         self._faults_armed = found.faults_armed if found is not None else None
         try:
             self._account, self._refusal = auth.admit(rt, found).account, None
         except DomainError as refusal:
             self._account, self._refusal = None, refusal
             return None
-        assert found is not None
-        return found.waba
+        return found
 
 
 def _missing() -> DomainError:

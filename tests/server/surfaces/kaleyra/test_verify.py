@@ -190,13 +190,23 @@ def test_a_waba_id_past_the_stores_range_is_not_present_not_a_500(
     assert response.json() == seed_body("add", "Waba_id is not present")
 
 
-def test_credential_waba_and_armed_faults_are_one_statement(
+def test_credential_waba_number_and_armed_faults_are_one_statement(
     app_client: TestClient, tenant: Tenant, added: Added, runtime: Runtime, statements: list[str]
 ) -> None:
-    # Each statement costs a round trip on PostgreSQL; the fault gate and the WABA had one each.
+    # Each statement costs a round trip on PostgreSQL; the fault gate, the WABA and the number had one each.
     assert verify(app_client, tenant, added, added.otp(runtime)).status_code == 200
     assert len(reading(statements, "credentials")) == 1
     assert reading(statements, "faults") == reading(statements, "wabas") == []
+    whole_rows = [sql for sql in reading(statements, "phone_numbers") if sql.startswith("SELECT n.id, ")]
+    assert len(whole_rows) == 1  # the emulator's, locked, in its transaction
+
+
+def test_a_wrong_key_is_reported_before_a_malformed_body(app_client: TestClient, tenant: Tenant) -> None:
+    # The body is parsed before the credential's statement (it names the number), reported after it.
+    headers = {**tenant.headers, "api-key": "nope"}
+    response = app_client.post(tenant.path("verify"), headers=headers, content=b'{"id": ')
+    assert response.status_code == 401
+    assert response.json() == seed_body("verify", "Incorrect SID or API key.")
 
 
 def test_the_number_is_written_once_verified_and_registered(

@@ -47,10 +47,17 @@ _JOIN_NUMBER = (
     "LEFT JOIN wabas w ON w.id = n.waba_id AND w.account_id = a.id"
 )
 _JOIN_NODE_WABA = "LEFT JOIN wabas ow ON ow.id = :value AND ow.account_id = a.id"
+_JOIN_PATH_WABA = "LEFT JOIN wabas ow ON ow.id = :waba_id AND ow.account_id = a.id"  # a Kaleyra write's
 _WHERE = "WHERE c.digest = :digest AND c.kind = :kind"
 
 _ACCOUNT_ONLY = SQL(f"{_SEEN} {_FROM} {_WHERE}")
-_WABA_BY_ID = SQL(f"{_SEEN}, {_NODE_WABA} {_FROM} {_JOIN_NODE_WABA} {_WHERE}")
+# A Kaleyra write's WABA (the path's), and for a verify the number its body names: by ``with_number``.
+_WABA_BY_ID = {
+    False: SQL(f"{_SEEN}, {_NODE_WABA} {_FROM} {_JOIN_PATH_WABA} {_WHERE}"),
+    True: SQL(
+        f"{_SEEN}, {_NUMBER}, {_NODE_WABA} {_FROM} {_JOIN_NUMBER.format(key='id')} {_JOIN_PATH_WABA} {_WHERE}"
+    ),
+}
 _NUMBER_BY_E164 = SQL(f"{_SEEN}, {_NUMBER_STATUS} {_FROM} {_JOIN_NUMBER.format(key='e164')} {_WHERE}")
 # A Graph node id names a number or a WABA (ids are unique across both): both are looked up at once.
 _NODE_BY_ID = {
@@ -88,10 +95,13 @@ class Access:
         self.faults_armed = bool(row["faults_armed"])
         self.number: PhoneNumber | None = None
         self.waba: Waba | None = None
-        if waba:
-            self.waba = to_waba(row, _AT_NUMBER) if row[_AT_NUMBER] is not None else None
-            return
         at_waba = _AT_WABA[status_only]
+        if waba:  # the WABA a Kaleyra write names, and (``number``) the number its body names
+            at_path_waba = at_waba + len(WABA_FIELDS) if number else _AT_NUMBER
+            self.waba = to_waba(row, at_path_waba) if row[at_path_waba] is not None else None
+            if number and row[at_waba] is not None:
+                self.number = to_number(row, _AT_NUMBER)
+            return
         if (node or number) and row[at_waba] is not None:
             self.waba = to_waba(row, at_waba)
             self.number = (to_number_status if status_only else to_number)(row, _AT_NUMBER)
@@ -115,10 +125,15 @@ class AccessRepository:
         row = await self._s.fetchrow(_ACCOUNT_ONLY, {"digest": digest, "kind": kind})
         return Access(row) if row else None
 
-    async def to_waba(self, kind: CredentialKind, digest: str, waba_id: int) -> Access | None:
-        """The credential and WABA ``waba_id`` if its account owns it (a Kaleyra write's target)."""
-        row = await self._s.fetchrow(_WABA_BY_ID, {"digest": digest, "kind": kind, "value": waba_id})
-        return Access(row, waba=True) if row else None
+    async def to_waba(
+        self, kind: CredentialKind, digest: str, waba_id: int, number_id: int | None = None
+    ) -> Access | None:
+        """The credential and WABA ``waba_id`` if its account owns it (a Kaleyra write's target), and
+        number ``number_id`` if given and the account owns it (whichever WABA of the account holds it)."""
+        params = {"digest": digest, "kind": kind, "waba_id": waba_id, "value": number_id}
+        with_number = number_id is not None
+        row = await self._s.fetchrow(_WABA_BY_ID[with_number], params)
+        return Access(row, waba=True, number=with_number) if row else None
 
     async def to_e164(self, kind: CredentialKind, digest: str, e164: str) -> Access | None:
         """The credential and the number ``e164``, mapped as Kaleyra's details need it (status only)."""

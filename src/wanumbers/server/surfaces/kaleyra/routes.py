@@ -12,7 +12,7 @@ from wanumbers.server.domain.identifiers import is_digits, parse_id
 from wanumbers.server.domain.node import KALEYRA_DETAILS, project
 from wanumbers.server.domain.phone import parse_phone
 from wanumbers.server.domain.profile import CATEGORY_TO_VERTICAL
-from wanumbers.server.domain.records import Account, BusinessProfile, Routing, Waba
+from wanumbers.server.domain.records import Account, BusinessProfile, PhoneNumber, Routing, Waba
 from wanumbers.server.services import details, numbers
 from wanumbers.server.services.numbers import NumberChanges
 from wanumbers.server.surfaces import credentials
@@ -35,13 +35,15 @@ async def _account(request: Request) -> Account:
     return await credentials.of(request.scope).account(runtime(request), request.path_params["sid"])
 
 
-async def _gate_and_owner(request: Request) -> tuple[Account, Waba | None]:
-    """Fire an armed fault, then the account the request's key acts for (if it is account ``{sid}``'s)
-    and the path's WABA if that account owns it: one statement for the three."""
+async def _gate_and_owner(
+    request: Request, number_id: int | None = None
+) -> tuple[Account, Waba | None, PhoneNumber | None]:
+    """Fire an armed fault, then the account the request's key acts for (if it is account ``{sid}``'s),
+    the path's WABA and number ``number_id`` where that account owns them: one statement for all."""
     rt, credential = runtime(request), credentials.of(request.scope)
-    waba = await credential.waba(rt, parse_id(request.path_params["waba_id"]))
+    waba, number = await credential.targets(rt, parse_id(request.path_params["waba_id"]), number_id)
     await apply_faults(request, request.scope[ROUTE], await credential.faults_armed(rt))
-    return await credential.account(rt, request.path_params["sid"]), waba
+    return await credential.account(rt, request.path_params["sid"]), waba, number
 
 
 def _waba_id(request: Request) -> int:
@@ -60,7 +62,7 @@ async def _payload(request: Request, string_fields: tuple[str, ...]) -> dict[str
 
 async def add_number(request: Request) -> Response:
     rt = runtime(request)
-    _, waba = await _gate_and_owner(request)
+    _, waba, _ = await _gate_and_owner(request)
     try:
         payload = await _payload(request, schemas.ADD_FIELDS)
     except PayloadError:
@@ -81,19 +83,23 @@ async def add_number(request: Request) -> Response:
 
 async def verify_number(request: Request) -> Response:
     rt = runtime(request)
-    account, waba = await _gate_and_owner(request)
+    # The body (already read, bounded, by the pipeline) is parsed first so that the number it names comes
+    # with the credential's statement; what is wrong is still reported in order: faults, key, payload.
     try:
         payload = await _payload(request, ("phone_number", "otp"))
         verify, errors = schemas.validate_verify(payload)
     except PayloadError:
+        verify, errors = None, None
+    _, waba, number = await _gate_and_owner(request, verify.id if verify is not None else None)
+    if verify is None or errors is None:
         return envelope.bad_payload()
     if errors:
         return envelope.failure("WA400", errors.message, [], errors.errors, 400)
     if not is_digits(verify.otp) or len(verify.otp) != 6:
         return envelope.field_error("Incorrect OTP format", data={})
     phone = parse_phone(verify.phone_number)
-    number = await numbers.confirm(rt, account, numbers.owned(waba), verify.id, phone, verify.otp)
-    return envelope.success(str(number.id))
+    confirmed = await numbers.confirm(rt, numbers.owned(waba), number, phone, verify.otp)
+    return envelope.success(str(confirmed.id))
 
 
 async def update_number(request: Request) -> Response:
