@@ -155,6 +155,10 @@ def main() -> None:
     parser.add_argument("--flows", type=int, default=800)
     parser.add_argument("--blocks", type=int, default=8)
     args = parser.parse_args()
+    if args.blocks < 1 or args.flows < args.blocks:
+        parser.error(
+            "--flows must be at least --blocks (and --blocks at least 1): each block runs flows / blocks"
+        )
     os.environ.setdefault("WANUMBERS_LOG_FORMAT", "text")
     with tempfile.TemporaryDirectory(prefix="wanumbers-flow-path-") as directory:
         if args.postgres:

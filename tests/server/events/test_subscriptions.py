@@ -252,6 +252,20 @@ def test_only_subscribed_fields_are_delivered(
     assert [d.change.field for d in sync(events.deliveries(runtime))] == ["account_update"]
 
 
+def test_an_app_token_route_looks_up_no_user_credential(
+    app_client: TestClient, runtime: Runtime, tenant: Tenant, hook: ScriptedReceiver
+) -> None:
+    # Its fault gate asks alone: looking the app token up as a user's token would find nothing.
+    app_id, token = app_token(runtime, tenant)
+    seen: list[str] = []
+    runtime.store.before_statement = seen.append
+    try:
+        assert subscribe_app(app_client, app_id, token, hook.url).status_code == 200  # type: ignore[attr-defined]
+    finally:
+        runtime.store.before_statement = None
+    assert [sql for sql in seen if "FROM credentials c JOIN accounts" in sql] == []
+
+
 def test_a_change_no_app_wants_reads_nothing_of_the_number(runtime: Runtime, tenant: Tenant) -> None:
     # The number's own override is read for the first receiver only: most changes have none.
     connected(runtime, tenant)

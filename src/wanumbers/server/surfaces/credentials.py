@@ -40,14 +40,16 @@ class Conflicting(DomainError):
 @dataclass
 class RequestCredential:
     """What one request presented. The store is asked about it once, whichever stage asks first
-    (``account()``, ``faults_armed()``, ``targets()``)."""
+    (``account()``, ``faults_armed()``, ``targets()``); whether it may act is judged when ``account()``
+    is first asked, so after an injected delay the fault gate served, as before the gate read the row."""
 
     contract: Contract
     secrets: frozenset[str] = field(default_factory=frozenset)
-    _account: Account | None = None
-    _refusal: DomainError | None = None
     _presented: Presented | None = None
-    _faults_armed: bool | None = None
+    _looked_up: bool = False
+    _found: Access | None = None  # the credential's row as the store had it, not yet judged
+    _account: Account | None = None  # the verdict: one of these two, once judged
+    _refusal: DomainError | None = None
 
     @property
     def missing(self) -> bool:
@@ -66,23 +68,24 @@ class RequestCredential:
             self._presented = Presented.of(_KINDS[self.contract], next(iter(self.secrets)))
         return self._presented
 
-    @property
-    def _settled(self) -> bool:
-        return self._account is not None or self._refusal is not None
-
     def add(self, secret: str) -> None:
         if secret and secret not in self.secrets:
             self.secrets = self.secrets | {secret}
-            # What was decided held for fewer secrets.
-            self._account, self._refusal, self._presented = None, None, None
-            self._faults_armed = None
+            # What was found and decided held for fewer secrets.
+            self._presented, self._looked_up, self._found = None, False, None
+            self._account, self._refusal = None, None
 
     async def account(self, rt: Runtime, sid: str | None = None) -> Account:
         """The account this credential acts for, if it may act (and, given ``sid``, is that Kaleyra
         account's); raises the reason it may not. The SID is checked on every call, whichever stage
         asked first (the Idempotency-Key stage asks without one)."""
-        if not self._settled:
-            await self._look_up(rt, None)
+        if self._account is None and self._refusal is None:
+            if not self._looked_up:
+                await self._look_up(rt)
+            try:
+                self._account = auth.admit(rt, self._found).account
+            except DomainError as refusal:
+                self._refusal = refusal
         if self._refusal is not None:
             raise self._refusal
         assert self._account is not None
@@ -91,35 +94,33 @@ class RequestCredential:
 
     async def faults_armed(self, rt: Runtime) -> bool | None:
         """Whether a control-plane fault is armed, as the credential's own statement read it, so the
-        fault gate costs no statement of its own; ``None`` when that statement did not run or found
-        nothing (no single credential presented, or one never issued): the gate then asks itself."""
-        if not self._settled:
-            await self._look_up(rt, None)
-        return self._faults_armed
+        fault gate costs no statement of its own; ``None`` when that statement found nothing (no single
+        credential presented, or one never issued): the gate then asks itself."""
+        if not self._looked_up:
+            await self._look_up(rt)
+        return self._found.faults_armed if self._found is not None else None
 
     async def targets(
         self, rt: Runtime, waba_id: int | None, number_id: int | None = None
     ) -> tuple[Waba | None, PhoneNumber | None]:
         """WABA ``waba_id`` and number ``number_id`` where this credential's account owns them, read
-        with the credential in one statement (which settles ``account()`` and ``faults_armed()`` as
+        with the credential in one statement (which serves ``account()`` and ``faults_armed()`` as
         well). Whether the credential may act is judged by ``account()``: call it before trusting them."""
         found = await self._look_up(rt, waba_id, number_id)
         return (found.waba, found.number) if found is not None else (None, None)
 
-    async def _look_up(self, rt: Runtime, waba_id: int | None, number_id: int | None = None) -> Access | None:
-        """The credential's statement, judged; what it found, if the credential may act."""
+    async def _look_up(
+        self, rt: Runtime, waba_id: int | None = None, number_id: int | None = None
+    ) -> Access | None:
+        """The credential's statement; a verdict from before it is dropped (the row is newer)."""
         presented = self.presented
-        if presented is None:
-            self._refusal = Conflicting() if self.conflicting else _missing()
-            return None
-        found = await auth.find(rt, presented, waba_id, number_id)
-        self._faults_armed = found.faults_armed if found is not None else None
-        try:
-            self._account, self._refusal = auth.admit(rt, found).account, None
-        except DomainError as refusal:
-            self._account, self._refusal = None, refusal
-            return None
-        return found
+        self._account, self._refusal = None, None
+        if presented is None:  # nothing to ask the store about
+            self._found, self._refusal = None, Conflicting() if self.conflicting else _missing()
+        else:
+            self._found = await auth.find(rt, presented, waba_id, number_id)
+        self._looked_up = True
+        return self._found
 
 
 def _missing() -> DomainError:

@@ -68,11 +68,15 @@ class InjectedFault(Exception):
     """The control plane armed an error for this route: answered as the contract's server fault."""
 
 
-def guarded(route: str, envelope: Envelope, *, gates_faults: bool = True) -> Callable[[Endpoint], Endpoint]:
+def guarded(
+    route: str, envelope: Envelope, *, gates_faults: bool = True, reads_credential: bool = True
+) -> Callable[[Endpoint], Endpoint]:
     """Wrap an endpoint: apply injected faults for ``route``, bound it by the request deadline, and
     render every failure in the contract's own envelope: a request never sees a bare 500 page or a
     stack trace. ``gates_faults=False``: the endpoint calls ``apply_faults`` itself, with the armed
-    flag its one statement already read (the hot reads)."""
+    flag its one statement already read (the hot reads). Otherwise the gate takes the flag from the
+    request credential's statement, which the endpoint then reuses; ``reads_credential=False`` (an
+    endpoint that never looks that credential up: Graph's app-token routes) has the gate ask alone."""
 
     def decorate(endpoint: Endpoint) -> Endpoint:
         @functools.wraps(endpoint)
@@ -81,7 +85,8 @@ def guarded(route: str, envelope: Envelope, *, gates_faults: bool = True) -> Cal
                 async with asyncio.timeout(request.app.state.settings.request_timeout) as deadline:
                     request.state.deadline = deadline
                     if gates_faults:
-                        await apply_faults(request, route, await _faults_armed(request))
+                        armed = await _faults_armed(request) if reads_credential else None
+                        await apply_faults(request, route, armed)
                     return await endpoint(request)
             except DomainError as error:
                 return envelope.domain_error(error)

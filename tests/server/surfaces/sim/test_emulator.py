@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
 
+from tests._sync import sync
 from tests.conftest import Tenant
 from tests.server.surfaces.kaleyra.conftest import Added, add_number, add_payload, verify
 from tests.server.surfaces.sim.conftest import details, entity, error_codes
+from wanumbers.server.domain.identifiers import digest_secret
 from wanumbers.server.services.runtime import Runtime
 
 TRY_LATER = {
@@ -196,6 +199,32 @@ def test_a_fault_fires_before_the_key_is_judged(
     assert [(answer.status_code, answer.json()) for answer in answers] == [(500, TRY_LATER)] * 3
     # The faults wore out: the same request is judged by its key again.
     assert app_client.post(tenant.path("verify"), headers=other_tenant.headers, json=body).status_code == 401
+
+
+def test_a_key_that_expires_during_a_delay_fault_is_judged_after_the_delay(
+    app_client: TestClient, runtime: Runtime, tenant: Tenant, admin_headers: dict[str, str]
+) -> None:
+    # The gate reads the key with the armed flag; whether it may act is judged after the delay, as the
+    # details read and Graph's reads judge theirs. (No API issues an expiring api-key: written here.)
+    key = "expiring-key-0123456789"
+    now = datetime.now(UTC)
+
+    async def issue() -> None:
+        async with runtime.uow(write=True) as uow:
+            account_id = (await uow.accounts.by_sid(tenant.sid)).id  # type: ignore[union-attr]
+            await uow.credentials.add(
+                "api_key", digest_secret(key), key[:8], now, account_id, now + timedelta(seconds=1)
+            )
+            await uow.commit()
+
+    fault = {"route": "kaleyra.update", "mode": "delay", "delay_ms": 2500}
+    app_client.post("/sim/faults", headers=admin_headers, json=fault)
+    sync(issue())
+    headers = {**tenant.headers, "api-key": key}
+
+    response = app_client.put(tenant.path("update"), headers=headers, json={"phone_number": "+919876543210"})
+
+    assert response.status_code == 401, response.text
 
 
 def test_a_wildcard_fault_hits_whichever_route_comes_next(

@@ -62,7 +62,7 @@ def app_endpoint(operation: str, handler: Endpoint) -> Endpoint:
             return _render(error, operation, request, raw_id)
 
     endpoint.__name__ = operation
-    return guarded(f"graph.{operation}", ENVELOPE)(endpoint)
+    return guarded(f"graph.{operation}", ENVELOPE, reads_credential=False)(endpoint)
 
 
 async def oauth_access_token(request: Request) -> Response:
