@@ -190,7 +190,7 @@ def test_a_waba_id_past_the_stores_range_is_not_present_not_a_500(
     assert response.json() == seed_body("add", "Waba_id is not present")
 
 
-def test_credential_waba_number_and_armed_faults_are_one_statement(
+def test_one_statement_reads_credential_waba_number_and_faults_and_one_writes_the_number(
     app_client: TestClient, tenant: Tenant, added: Added, runtime: Runtime, statements: list[str]
 ) -> None:
     # Each statement costs a round trip on PostgreSQL; the fault gate, the WABA and the number had one each.
@@ -199,6 +199,9 @@ def test_credential_waba_number_and_armed_faults_are_one_statement(
     assert reading(statements, "faults") == reading(statements, "wabas") == []
     whole_rows = [sql for sql in reading(statements, "phone_numbers") if sql.startswith("SELECT n.id, ")]
     assert len(whole_rows) == 1  # the emulator's, locked, in its transaction
+    # ...and written once, verified and registered together.
+    assert len([sql for sql in statements if sql.startswith("UPDATE phone_numbers")]) == 1
+    assert details(app_client, tenant, added)["status"] == "CONNECTED"
 
 
 def test_a_wrong_key_is_reported_before_a_malformed_body(app_client: TestClient, tenant: Tenant) -> None:
@@ -207,11 +210,3 @@ def test_a_wrong_key_is_reported_before_a_malformed_body(app_client: TestClient,
     response = app_client.post(tenant.path("verify"), headers=headers, content=b'{"id": ')
     assert response.status_code == 401
     assert response.json() == seed_body("verify", "Incorrect SID or API key.")
-
-
-def test_the_number_is_written_once_verified_and_registered(
-    app_client: TestClient, tenant: Tenant, added: Added, runtime: Runtime, statements: list[str]
-) -> None:
-    assert verify(app_client, tenant, added, added.otp(runtime)).status_code == 200
-    assert len([sql for sql in statements if sql.startswith("UPDATE phone_numbers")]) == 1
-    assert details(app_client, tenant, added)["status"] == "CONNECTED"
