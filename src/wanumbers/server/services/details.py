@@ -5,7 +5,7 @@ from __future__ import annotations
 from wanumbers.server.domain.errors import DomainError, Reason
 from wanumbers.server.services import auth
 from wanumbers.server.services.auth import Presented
-from wanumbers.server.services.numbers import NumberView
+from wanumbers.server.services.numbers import NUMBER_NOT_OWNED, NumberView
 from wanumbers.server.services.runtime import Runtime
 from wanumbers.server.storage.repositories.access import Access
 
@@ -24,8 +24,6 @@ async def view(rt: Runtime, found: Access | None, sid: str) -> NumberView:
     """
     access = auth.admit(rt, found, sid)
     if access.number is None or access.waba is None:
-        raise DomainError(
-            Reason.NUMBER_NOT_FOUND, "Phone number is not present or does not belong to the account."
-        )
+        raise DomainError(Reason.NUMBER_NOT_FOUND, NUMBER_NOT_OWNED)
     number = await rt.upstream.refresh(access.number)
     return NumberView(number=number, waba=access.waba, account=access.account)
