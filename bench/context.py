@@ -16,7 +16,7 @@ from bench.config import RunConfig
 from bench.databases import Database, create_postgres, postgres_unavailable, sqlite_database
 from bench.loadgen import LoadGenerator
 from bench.model import Skip
-from bench.procs import ManagedProcess, ProcessRegistry, free_port, server_cmd, wait_until_ok
+from bench.procs import ManagedProcess, ProcessRegistry, free_port, http_get, server_cmd, wait_until_ok
 
 # Importable pieces each kind of scenario needs before it can start a server.
 SERVER_MODULES = ("wanumbers.cli:main", "wanumbers.server.storage.models:phone_numbers")
@@ -24,6 +24,8 @@ SERVER_MODULES = ("wanumbers.cli:main", "wanumbers.server.storage.models:phone_n
 BOUNDED_SERVER = "wanumbers.server.http_server"
 # Plain uvicorn's settings matching it, for a tree where it is missing (keep in sync).
 UVICORN_ARGS = ("--no-access-log", "--log-level", "warning")
+BASELINE_APP = "bench.baseline:app"
+FLOOR_APP = "bench.read_floor:app"  # S1's read with nothing around it
 
 
 @dataclass
@@ -90,21 +92,48 @@ class Context:
             self._servers[key] = proc
         return self._servers[key]
 
+    def floor_server(self, store: Store) -> ManagedProcess:
+        """S1's and S2's floor (``bench/read_floor.py``) over ``store``'s SQLite file, on the baseline's
+        server; refused unless it answers each read with the very bytes the service answers."""
+        key = f"floor-{store.db.kind}-{store.size}"
+        if key not in self._servers:
+            service_proc = self.server(store)
+            port = free_port()
+            env = {"BENCH_FLOOR_DATABASE": store.db.url.removeprefix("sqlite:///")}
+            proc = self.registry.start(key, server_cmd(asgi_argv(FLOOR_APP, port)), port=port, env=env)
+            reads = [(store.details_path(0), service.bsp_headers(store.tenant))]
+            if store.tenant.access_token is not None:
+                reads.append(
+                    (service.graph_node_path(seed.number_id(0)), service.graph_headers(store.tenant))
+                )
+            wait_until_ok(proc, *reads[0])
+            for path, headers in reads:
+                ours = http_get(service_proc.port, path, headers, limit=1 << 16)
+                floor = http_get(port, path, headers, limit=1 << 16)
+                if ours != floor:
+                    raise Skip(f"the floor answers {path} otherwise than the service: {floor!r}, {ours!r}")
+            self._servers[key] = proc
+        return self._servers[key]
+
     def baseline_server(self, name: str = "baseline") -> ManagedProcess:
         if name not in self._servers:
             self._servers[name] = start_baseline(self.registry, name)
         return self._servers[name]
 
 
-def baseline_argv(port: int) -> list[str]:
-    """The raw ASGI app on the HTTP server ``wanumbers serve`` runs (same protocol, limits and log
+def asgi_argv(app: str, port: int) -> list[str]:
+    """A bench ASGI app on the HTTP server ``wanumbers serve`` runs (same protocol, limits and log
     settings), so a ratio measures the service and not a difference of servers; plain uvicorn while
     that server is not importable."""
     if service.missing_piece(BOUNDED_SERVER) is None:
-        argv = [sys.executable, "-m", BOUNDED_SERVER, "bench.baseline:app"]
+        argv = [sys.executable, "-m", BOUNDED_SERVER, app]
         return [*argv, "--host", "127.0.0.1", "--port", str(port)]
-    argv = [sys.executable, "-m", "uvicorn", "bench.baseline:app"]
+    argv = [sys.executable, "-m", "uvicorn", app]
     return [*argv, "--host", "127.0.0.1", "--port", str(port), *UVICORN_ARGS]
+
+
+def baseline_argv(port: int) -> list[str]:
+    return asgi_argv(BASELINE_APP, port)
 
 
 def start_baseline(registry: ProcessRegistry, name: str) -> ManagedProcess:

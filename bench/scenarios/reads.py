@@ -39,8 +39,24 @@ def s1(ctx: Context, kind: str) -> LoadTarget:
     )
 
 
+def s1_floor(ctx: Context) -> LoadTarget:
+    """S1's paths on ``bench/read_floor.py``: the same read with none of the service's stages."""
+    store = ctx.store("sqlite", ctx.config.store_size)
+    return LoadTarget(
+        key="s1-floor",
+        title=f"S1's floor: the same read, no pipeline, SQLite, {store.size:,} numbers",
+        server=ctx.floor_server(store),
+        paths=[store.details_path(i) for i in _indexes(store.size)],
+        headers=service.bsp_headers(store.tenant),
+    )
+
+
+def _graph_node_paths(size: int) -> list[str]:
+    return [service.graph_node_path(seed.number_id(i)) for i in _indexes(size)]
+
+
 def s1_sqlite(ctx: Context) -> list[LoadTarget]:
-    return [s1(ctx, "sqlite")]
+    return [s1(ctx, "sqlite"), s1_floor(ctx)]
 
 
 def s1_postgres(ctx: Context) -> list[LoadTarget]:
@@ -56,9 +72,16 @@ def s2(ctx: Context) -> list[LoadTarget]:
             key="s2-sqlite",
             title=f"S2 Graph GET /{{id}}?fields=…, SQLite, {store.size:,} numbers",
             server=ctx.server(store),
-            paths=[service.graph_node_path(seed.number_id(i)) for i in _indexes(store.size)],
+            paths=_graph_node_paths(store.size),
             headers=service.graph_headers(store.tenant),
-        )
+        ),
+        LoadTarget(
+            key="s2-floor",
+            title=f"S2's floor: the same read, no pipeline, SQLite, {store.size:,} numbers",
+            server=ctx.floor_server(store),
+            paths=_graph_node_paths(store.size),
+            headers=service.graph_headers(store.tenant),
+        ),
     ]
 
 
