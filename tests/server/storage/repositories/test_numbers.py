@@ -8,7 +8,14 @@ from datetime import UTC, datetime
 from tests._sync import sync
 from tests.conftest import Tenant
 from tests.server.storage.test_number_pages import _plan
-from wanumbers.server.domain.lifecycle import AccountMode, NameStatus, NumberState, Quality
+from wanumbers.server.domain.lifecycle import (
+    AccountMode,
+    MessagingTier,
+    NameStatus,
+    NumberState,
+    Quality,
+    Throughput,
+)
 from wanumbers.server.domain.listing import DEFAULT_SORT
 from wanumbers.server.domain.node import FIELDS, KALEYRA_DETAILS, LIST_DEFAULT, STATUS_FIELDS, project
 from wanumbers.server.domain.records import (
@@ -21,7 +28,7 @@ from wanumbers.server.domain.records import (
     Waba,
 )
 from wanumbers.server.services.runtime import Runtime
-from wanumbers.server.storage.repositories.numbers import _CLAIMS_HELD
+from wanumbers.server.storage.repositories.numbers import _CLAIMS_HELD, NUMBER_STATUS_FIELDS
 
 NUMBER_ID = 106540352249001
 
@@ -135,7 +142,8 @@ def test_a_partly_mapped_number_renders_every_status_field_as_the_whole_one(
     number = PhoneNumber(
         id=NUMBER_ID, waba_id=tenant.waba_id, e164="+15550789001", country_code="US", dial_code="1",
         verified_name="Partly", state=NumberState.CONNECTED, quality=Quality.GREEN,
-        name_status=NameStatus.APPROVED, account_mode=AccountMode.SANDBOX,
+        name_status=NameStatus.APPROVED, account_mode=AccountMode.SANDBOX, sip_enabled=True,
+        throughput=Throughput.HIGH, tier=MessagingTier.TIER_10K, display="+1 555-078-9001",
         is_official_business_account=True, pin_digest="digest",
         last_onboarded_at=datetime(2026, 11, 30, 12, tzinfo=UTC),
         routing=Routing(incoming_url="https://hooks.example/in"),
@@ -164,7 +172,11 @@ def test_a_partly_mapped_number_renders_every_status_field_as_the_whole_one(
     for name in FIELDS:
         same = project(partly, waba, account, [name]) == project(whole, waba, account, [name])
         assert same is (name in STATUS_FIELDS), name
-    assert (partly.created_at, partly.last_onboarded_at) == (whole.created_at, whole.last_onboarded_at)
+    # Each column the partial read selects lands on its own attribute (none swapped with another).
+    assert {name: getattr(partly, name) for name in NUMBER_STATUS_FIELDS} == {
+        name: getattr(whole, name) for name in NUMBER_STATUS_FIELDS
+    }
+    assert partly.last_onboarded_at == datetime(2026, 11, 30, 12, tzinfo=UTC)
     assert {*LIST_DEFAULT, *KALEYRA_DETAILS} <= STATUS_FIELDS
 
 

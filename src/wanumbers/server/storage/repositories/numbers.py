@@ -181,36 +181,40 @@ NUMBER_STATUS_FIELDS = (
     "display",
 )
 NUMBER_STATUS_COLUMNS = ", ".join(f"n.{name}" for name in NUMBER_STATUS_FIELDS)
+_STATUS_WIDTH = len(NUMBER_STATUS_FIELDS)
 
 
 def to_number_status(row: Row, at: int = 0) -> PhoneNumber:
     """The number whose ``NUMBER_STATUS_COLUMNS`` start at column ``at`` of ``row``: its identity, status and
     dates (profile, routing, automation and Graph settings left at their defaults), what
     ``STATUS_FIELDS`` of the Graph node read. The details read, the hottest path, and a Graph page
-    asking for no other field map no more."""
-    v, c = row[at : at + len(NUMBER_STATUS_FIELDS)], _AT_STATUS
+    asking for no other field map no more: unpacked in one step (a Graph page maps 26 rows, and a
+    lookup per column cost a third of each row's mapping)."""
+    (
+        id_, waba_id, e164, country_code, dial_code, created_at, verified_name, state, name_status,
+        quality, throughput, tier, sip_enabled, sip_server_configured, last_onboarded_at, display,
+    ) = row[at : at + _STATUS_WIDTH]  # fmt: skip
     return PhoneNumber(
-        id=v[c["id"]],
-        waba_id=v[c["waba_id"]],
-        e164=v[c["e164"]],
-        country_code=v[c["country_code"]],
-        dial_code=v[c["dial_code"]],
-        verified_name=v[c["verified_name"]],
-        state=_STATES[v[c["state"]]],
-        name_status=_NAMES[v[c["name_status"]]],
-        quality=_QUALITIES[v[c["quality"]]],
-        throughput=_THROUGHPUTS[v[c["throughput"]]],
-        tier=_TIERS[v[c["tier"]]],
-        sip_enabled=bool(v[c["sip_enabled"]]),
-        sip_server_configured=bool(v[c["sip_server_configured"]]),
-        created_at=timestamp(v[c["created_at"]]),
-        last_onboarded_at=maybe_timestamp(v[c["last_onboarded_at"]]),
-        display=v[c["display"]] or "",
+        id_,
+        waba_id,
+        e164,
+        country_code,
+        dial_code,
+        verified_name,
+        _STATES[state],
+        _NAMES[name_status],
+        _QUALITIES[quality],
+        _THROUGHPUTS[throughput],
+        _TIERS[tier],
+        sip_enabled=bool(sip_enabled),
+        sip_server_configured=bool(sip_server_configured),
+        created_at=timestamp(created_at),
+        last_onboarded_at=None if last_onboarded_at is None else timestamp(last_onboarded_at),
+        display=display or "",
     )
 
 
 _AT = {name: i for i, name in enumerate(NUMBER_FIELDS)}
-_AT_STATUS = {name: i for i, name in enumerate(NUMBER_STATUS_FIELDS)}
 _WITH_WABA = f"SELECT {NUMBER_COLUMNS}, {WABA_COLUMNS} FROM phone_numbers n JOIN wabas w ON w.id = n.waba_id"
 
 # The number's account is its WABA's, copied in the same statement (migration 0014: the console's

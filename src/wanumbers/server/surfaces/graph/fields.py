@@ -105,10 +105,18 @@ def _narrow(value: Any, subfields: tuple[str, ...]) -> Any:
 def render_node(
     number: PhoneNumber, waba: Waba, account: Account, specs: Sequence[FieldSpec]
 ) -> dict[str, Any]:
-    values = project(number, waba, account, [spec.name for spec in specs])
+    return render_nodes([number], waba, account, specs)[0]
+
+
+def render_nodes(
+    numbers: Sequence[PhoneNumber], waba: Waba, account: Account, specs: Sequence[FieldSpec]
+) -> list[dict[str, Any]]:
+    """Each number of one WABA with the fields ``specs`` ask for (a list page: the specs read once)."""
+    names = [spec.name for spec in specs]
+    pages = [project(number, waba, account, names) for number in numbers]
     if not any(spec.subfields for spec in specs):  # the common case: the projection is the answer
-        return values
-    return {spec.name: _narrow(values[spec.name], spec.subfields) for spec in specs}
+        return pages
+    return [{spec.name: _narrow(values[spec.name], spec.subfields) for spec in specs} for values in pages]
 
 
 def render_waba(waba: Waba, account: Account, specs: Sequence[FieldSpec]) -> dict[str, Any]:

@@ -110,9 +110,7 @@ async def list_phone_numbers(request: Request, g: GraphCall) -> Response:
     specs = fields.parse(text(g.params, "fields"), LIST_DEFAULT)
     status_only = fields.reads_status_only(specs)
     page = await list_numbers(g.rt, g.account, g.object_id, _page_request(g.params), status_only=status_only)
-    body: dict[str, Any] = {
-        "data": [fields.render_node(n, page.waba, page.account, specs) for n in page.numbers]
-    }
+    body: dict[str, Any] = {"data": fields.render_nodes(page.numbers, page.waba, page.account, specs)}
     if page.numbers:  # Graph leaves paging out of an empty edge
         body["paging"] = _paging(request, page)
     return JSONResponse(body)
