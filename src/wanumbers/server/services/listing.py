@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from wanumbers.server.domain.listing import Cursor, Filter, Sort, cursor_of
 from wanumbers.server.domain.records import Account, PhoneNumber, Waba
-from wanumbers.server.services.numbers import owned_waba
 from wanumbers.server.services.runtime import Runtime
 
 
@@ -39,15 +38,15 @@ class NumberPage:
 
 
 async def list_numbers(
-    rt: Runtime, account: Account, waba_id: int, page: PageRequest, *, status_only: bool = False
+    rt: Runtime, account: Account, waba: Waba, page: PageRequest, *, status_only: bool = False
 ) -> NumberPage:
-    """One page, plus whether pages exist on either side (each probe is a one-row index scan).
-    ``status_only``: the caller reads only ``STATUS_FIELDS`` of each number."""
+    """One page of ``waba`` (the account's, as the request's credential statement found it), plus
+    whether pages exist on either side (each probe is a one-row index scan). ``status_only``: the
+    caller reads only ``STATUS_FIELDS`` of each number."""
     backwards = page.before is not None and page.after is None
     token = page.after if page.after is not None else page.before
     start = Cursor.decode(token, page.sort) if token else None
     async with rt.uow() as uow:
-        waba = await owned_waba(uow, account, waba_id)
 
         async def walk(origin: Cursor | None, back: bool, limit: int) -> list[PhoneNumber]:
             return await uow.numbers.walk(
@@ -61,8 +60,9 @@ async def list_numbers(
         if backwards:
             found.reverse()
         # Rows on the other side: probe one row back from the page's edge nearest the cursor. An
-        # empty page lies just past the cursor, whose own row is on the other side.
-        if found:
+        # empty page lies just past the cursor, whose own row is on the other side; a page without a
+        # cursor starts the walk, so nothing lies behind it.
+        if found and start is not None:
             edge = cursor_of(found[-1] if backwards else found[0], page.sort)
             behind = bool(await walk(edge, not backwards, 1))
         else:

@@ -12,6 +12,7 @@ import pytest
 
 from tests._sync import save, sync
 from tests.server.surfaces.graph.conftest import Graph, assert_graph_error
+from tests.server.surfaces.kaleyra.conftest import reading
 from wanumbers.server.domain.lifecycle import AccountMode, MessagingTier
 from wanumbers.server.domain.records import PhoneNumber
 from wanumbers.server.services.runtime import Runtime
@@ -295,3 +296,25 @@ def test_a_page_renders_profile_fields_beside_status_fields(graph: Graph, also: 
         assert (automation["enable_welcome_message"], automation["prompts"]) == (True, ["Book a table"])
     else:
         assert set(item) == {"status", "quality_rating", "id"}
+
+
+def test_a_page_reads_the_credential_with_its_waba_then_the_page_and_probes_behind_a_cursor_only(
+    graph: Graph, runtime: Runtime
+) -> None:
+    # The credential statement finds the WABA as the account's (it was read again before), and a
+    # page without a cursor starts the walk: nothing lies behind it to probe for.
+    seed(runtime, graph.tenant.waba_id, 30, onboard_every=1)
+    seen: list[str] = []
+    runtime.store.before_statement = seen.append
+    try:
+        first = edge(graph, limit=10)
+        on_first, seen[:] = list(seen), []
+        second = edge(graph, limit=10, after=first["paging"]["cursors"]["after"])
+        on_second = list(seen)
+    finally:
+        runtime.store.before_statement = None
+    assert "previous" not in first["paging"] and "previous" in second["paging"]
+    assert len(first["data"]) == len(second["data"]) == 10
+    assert len(reading(on_first, "phone_numbers")) == 1  # the page
+    assert len(reading(on_second, "phone_numbers")) == 2  # the page, and the probe behind its cursor
+    assert reading(on_first, "wabas") == reading(on_second, "wabas") == []

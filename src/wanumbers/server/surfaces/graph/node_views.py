@@ -109,7 +109,7 @@ def _paging(request: Request, page: NumberPage) -> dict[str, Any]:
 async def list_phone_numbers(request: Request, g: GraphCall) -> Response:
     specs = fields.parse(text(g.params, "fields"), LIST_DEFAULT)
     status_only = fields.reads_status_only(specs)
-    page = await list_numbers(g.rt, g.account, g.object_id, _page_request(g.params), status_only=status_only)
+    page = await list_numbers(g.rt, g.account, g.waba, _page_request(g.params), status_only=status_only)
     body: dict[str, Any] = {"data": fields.render_nodes(page.numbers, page.waba, page.account, specs)}
     if page.numbers:  # Graph leaves paging out of an empty edge
         body["paging"] = _paging(request, page)
