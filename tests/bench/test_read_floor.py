@@ -1,4 +1,4 @@
-"""S1's and S2's floor (bench/read_floor.py) answers each read with the service's very bytes, and
+"""The reads' floor (bench/read_floor.py) answers each read with the service's very bytes, and
 refuses what the service refuses: a floor that did less work than the service would flatter the
 service's stages."""
 
@@ -60,6 +60,8 @@ def answers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Answer,
         "details, unknown number": (service.details_path(tenant.sid, "+919999999999"), bsp),
         "node": (service.graph_node_path(seed.number_id(5)), graph),
         "node, unknown token": (service.graph_node_path(seed.number_id(5)), {"Authorization": "Bearer x"}),
+        "page": (service.graph_list_path(tenant.waba_id, 5), graph),
+        "page, unknown token": (service.graph_list_path(tenant.waba_id, 5), {"Authorization": "Bearer x"}),
     }
 
     async def both() -> dict[str, tuple[Answer, Answer]]:
@@ -81,7 +83,7 @@ def answers(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Answer,
     return ours
 
 
-@pytest.mark.parametrize("read", ["details", "node"])
+@pytest.mark.parametrize("read", ["details", "node", "page"])
 def test_the_floor_answers_a_read_with_the_services_bytes(
     answers: dict[str, tuple[Answer, Answer]], read: str
 ) -> None:
@@ -97,6 +99,7 @@ def test_the_floor_answers_a_read_with_the_services_bytes(
         "details, unknown key",
         "details, unknown number",
         "node, unknown token",
+        "page, unknown token",
     ],
 )
 def test_the_floor_refuses_what_the_service_refuses(

@@ -34,10 +34,11 @@ SEGMENTS = [(sort, keyed) for sort in Sort for keyed in (True, False) if keyed o
 @pytest.mark.parametrize(("sort", "keyed"), SEGMENTS)
 @pytest.mark.parametrize("backwards", [False, True])
 @pytest.mark.parametrize("status_only", [False, True])
+@pytest.mark.parametrize("inclusive", [False, True], ids=["past the cursor", "from the cursor's row"])
 def test_page_query_uses_the_index_without_sorting(
-    runtime: Runtime, sort: Sort, keyed: bool, backwards: bool, status_only: bool
+    runtime: Runtime, sort: Sort, keyed: bool, backwards: bool, status_only: bool, inclusive: bool
 ) -> None:
-    scan = _Scan(123, sort, [], backwards, status_only)
+    scan = _Scan(123, sort, [], backwards, status_only, inclusive)
     cursor = Cursor(sort, WHEN if keyed else None, 42)
     sql, params = scan.query(keyed, cursor, 26)
     assert "OFFSET" not in sql.sqlite

@@ -48,24 +48,35 @@ async def list_numbers(
     start = Cursor.decode(token, page.sort) if token else None
     async with rt.uow() as uow:
 
-        async def walk(origin: Cursor | None, back: bool, limit: int) -> list[PhoneNumber]:
+        async def walk(
+            origin: Cursor | None, back: bool, limit: int, inclusive: bool = False
+        ) -> list[PhoneNumber]:
             return await uow.numbers.walk(
                 waba.id, page.sort, page.filters, origin, backwards=back, limit=limit,
-                status_only=status_only,
+                status_only=status_only, inclusive=inclusive,
             )  # fmt: skip
 
-        found = await walk(start, backwards, page.limit + 1)
+        # Whether rows lie on the other side of the page: none before a page without a cursor (it starts
+        # the walk); behind a cursor, its own row when it still exists, read in the page's own statement
+        # (the walk starts at it); else a probe of one row back from the page's nearest edge.
+        behind: bool | None = False
+        if start is None:
+            found = await walk(None, backwards, page.limit + 1)
+        else:
+            found = await walk(start, backwards, page.limit + 2, inclusive=True)
+            if found and cursor_of(found[0], page.sort) == start:  # its row, its key unchanged
+                found, behind = found[1:], True
+            else:
+                found, behind = found[: page.limit + 1], None
         further = len(found) > page.limit  # more rows in the walk's own direction
         found = found[: page.limit]
         if backwards:
             found.reverse()
-        # Rows on the other side: probe one row back from the page's edge nearest the cursor. An
-        # empty page lies just past the cursor, whose own row is on the other side; a page without a
-        # cursor starts the walk, so nothing lies behind it.
-        if found and start is not None:
-            edge = cursor_of(found[-1] if backwards else found[0], page.sort)
-            behind = bool(await walk(edge, not backwards, 1))
-        else:
-            behind = start is not None
+        if behind is None:  # the cursor's row is gone: an empty page lies just past where it was
+            if found:
+                edge = cursor_of(found[-1] if backwards else found[0], page.sort)
+                behind = bool(await walk(edge, not backwards, 1))
+            else:
+                behind = True
     has_next, has_previous = (behind, further) if backwards else (further, behind)
     return NumberPage(found, waba, account, has_next, has_previous, page.sort)

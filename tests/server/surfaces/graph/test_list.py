@@ -298,11 +298,12 @@ def test_a_page_renders_profile_fields_beside_status_fields(graph: Graph, also: 
         assert set(item) == {"status", "quality_rating", "id"}
 
 
-def test_a_page_reads_the_credential_with_its_waba_then_the_page_and_probes_behind_a_cursor_only(
+def test_a_page_reads_the_credential_with_its_waba_then_the_page_alone(
     graph: Graph, runtime: Runtime
 ) -> None:
-    # The credential statement finds the WABA as the account's (it was read again before), and a
-    # page without a cursor starts the walk: nothing lies behind it to probe for.
+    # The credential statement finds the WABA as the account's (it was read again before); a page
+    # without a cursor starts the walk (nothing lies behind it), and a page after one reads the
+    # cursor's own row with it (that row lies behind it): neither probes behind (one statement more).
     seed(runtime, graph.tenant.waba_id, 30, onboard_every=1)
     seen: list[str] = []
     runtime.store.before_statement = seen.append
@@ -316,5 +317,45 @@ def test_a_page_reads_the_credential_with_its_waba_then_the_page_and_probes_behi
     assert "previous" not in first["paging"] and "previous" in second["paging"]
     assert len(first["data"]) == len(second["data"]) == 10
     assert len(reading(on_first, "phone_numbers")) == 1  # the page
-    assert len(reading(on_second, "phone_numbers")) == 2  # the page, and the probe behind its cursor
+    assert len(reading(on_second, "phone_numbers")) == 1  # the page, from the cursor's own row on
     assert reading(on_first, "wabas") == reading(on_second, "wabas") == []
+
+
+def _cursor_row(graph: Graph, made: list[PhoneNumber], limit: int) -> tuple[dict[str, Any], PhoneNumber]:
+    """Page 1, and the number its ``after`` cursor names (the page's last)."""
+    first = edge(graph, limit=limit)
+    last = next(n for n in made if str(n.id) == first["data"][-1]["id"])
+    return first, last
+
+
+def test_a_page_after_a_cursor_whose_row_is_gone_lists_what_follows_and_knows_what_lies_behind(
+    graph: Graph, runtime: Runtime
+) -> None:
+    made = seed(runtime, graph.tenant.waba_id, 12, onboard_every=1)
+    first, gone = _cursor_row(graph, made, 4)
+
+    async def delete() -> None:
+        async with runtime.uow(write=True) as uow:
+            await uow.numbers.delete(gone.id)
+            await uow.commit()
+
+    sync(delete())
+    second = edge(graph, limit=4, after=first["paging"]["cursors"]["after"])
+    everything = walk(graph, limit=20)
+    assert [item["id"] for item in second["data"]] == everything[3:7]
+    assert "previous" in second["paging"] and "next" in second["paging"]
+
+
+def test_a_page_after_a_cursor_whose_row_moved_just_past_it_lists_that_row(
+    graph: Graph, runtime: Runtime
+) -> None:
+    # Newest onboarding first: the cursor's row, onboarded a moment earlier than it was, now sorts
+    # just after the cursor (before the next row): it is on the next page, not taken for the cursor.
+    made = seed(runtime, graph.tenant.waba_id, 12, onboard_every=1)
+    first, moved = _cursor_row(graph, made, 4)
+    assert moved.last_onboarded_at is not None
+    moved.last_onboarded_at -= timedelta(milliseconds=1)
+    sync(save(runtime, moved))
+    second = edge(graph, limit=4, after=first["paging"]["cursors"]["after"])
+    assert second["data"][0]["id"] == str(moved.id)
+    assert "previous" in second["paging"]

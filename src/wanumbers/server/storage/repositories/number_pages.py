@@ -43,6 +43,7 @@ def _statement(
     descending: bool,
     filters: tuple[FilterShape, ...],
     status_only: bool,
+    inclusive: bool = False,
 ) -> SQL:
     key = "n.last_onboarded_at" if by_onboarding else "n.created_at"
     where = ["n.waba_id = :waba_id"]
@@ -50,7 +51,7 @@ def _statement(
         values = ", ".join(f":f{i}_{j}" for j in range(count))
         condition = f"{_FILTER_COLUMNS[field]} IN ({values})"
         where.append(f"NOT ({condition})" if negated else condition)
-    past = "<" if descending else ">"
+    past = ("<" if descending else ">") + ("=" if inclusive else "")
     if keyed:
         if by_onboarding:
             where.append(f"{key} IS NOT NULL")
@@ -76,9 +77,16 @@ class _Scan:
     """One walk through the sort order, forwards or backwards, from just past ``start``."""
 
     def __init__(
-        self, waba_id: int, sort: Sort, filters: Sequence[Filter], backwards: bool, status_only: bool
+        self,
+        waba_id: int,
+        sort: Sort,
+        filters: Sequence[Filter],
+        backwards: bool,
+        status_only: bool,
+        inclusive: bool = False,
     ) -> None:
         self.status_only = status_only
+        self.inclusive = inclusive
         self.by_onboarding = sort.by_onboarding
         self.descending = sort.descending != backwards
         self.backwards = backwards
@@ -101,7 +109,13 @@ class _Scan:
 
     def query(self, keyed: bool, bound: Cursor | None, limit: int) -> tuple[SQL, dict[str, Any]]:
         sql = _statement(
-            self.by_onboarding, keyed, bound is not None, self.descending, self.shapes, self.status_only
+            self.by_onboarding,
+            keyed,
+            bound is not None,
+            self.descending,
+            self.shapes,
+            self.status_only,
+            self.inclusive and bound is not None,
         )
         params = {**self.params, "limit": limit}
         if bound is not None:
@@ -121,9 +135,11 @@ async def walk(
     backwards: bool,
     limit: int,
     status_only: bool = False,
+    inclusive: bool = False,
 ) -> list[PhoneNumber]:
-    """Up to ``limit`` numbers just past ``start`` in walk order (nearest first)."""
-    scan = _Scan(waba_id, sort, filters, backwards, status_only)
+    """Up to ``limit`` numbers just past ``start`` in walk order (nearest first); ``inclusive``: from
+    ``start``'s own row on, when it still exists (and matches the filters)."""
+    scan = _Scan(waba_id, sort, filters, backwards, status_only, inclusive)
     mapped = to_number_status if status_only else to_number
     found: list[PhoneNumber] = []
     for keyed, bound in scan.segments(start):

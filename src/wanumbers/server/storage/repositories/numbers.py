@@ -360,14 +360,16 @@ class NumberRepository:
         backwards: bool,
         limit: int,
         status_only: bool = False,
+        inclusive: bool = False,
     ) -> list[PhoneNumber]:
-        """Keyset paging (see ``number_pages``): up to ``limit`` numbers just past ``start``, mapped
-        as ``to_number_status`` does when ``status_only``."""
+        """Keyset paging (see ``number_pages``): up to ``limit`` numbers just past ``start`` (from
+        ``start``'s own row on when ``inclusive``), mapped as ``to_number_status`` does when
+        ``status_only``."""
         from wanumbers.server.storage.repositories import number_pages  # it builds on this module
 
         return await number_pages.walk(
             self._s, waba_id, sort, filters, start, backwards=backwards, limit=limit,
-            status_only=status_only,
+            status_only=status_only, inclusive=inclusive,
         )  # fmt: skip
 
     async def owned_by(
