@@ -93,7 +93,7 @@ class Context:
         return self._servers[key]
 
     def floor_server(self, store: Store) -> ManagedProcess:
-        """S1's and S2's floor (``bench/read_floor.py``) over ``store``'s SQLite file, on the baseline's
+        """The reads' floor (``bench/read_floor.py``) over ``store``'s SQLite file, on the baseline's
         server; refused unless it answers each read with the very bytes the service answers."""
         key = f"floor-{store.db.kind}-{store.size}"
         if key not in self._servers:
@@ -103,9 +103,9 @@ class Context:
             proc = self.registry.start(key, server_cmd(asgi_argv(FLOOR_APP, port)), port=port, env=env)
             reads = [(store.details_path(0), service.bsp_headers(store.tenant))]
             if store.tenant.access_token is not None:
-                reads.append(
-                    (service.graph_node_path(seed.number_id(0)), service.graph_headers(store.tenant))
-                )
+                graph = service.graph_headers(store.tenant)
+                reads.append((service.graph_node_path(seed.number_id(0)), graph))
+                reads.append((service.graph_list_path(store.tenant.waba_id, 25), graph))
             wait_until_ok(proc, *reads[0])
             for path, headers in reads:
                 ours = http_get(service_proc.port, path, headers, limit=1 << 16)

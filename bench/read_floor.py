@@ -1,11 +1,13 @@
-"""S1's and S2's floor: the two hot reads with nothing around them, on the HTTP server the service runs.
+"""The reads' floor: S1's, S2's and S3's page 1 with nothing around them, on the HTTP server the service runs.
 
 Per request it does what any correct answer to the request must. S1 (the Kaleyra details read): take the
 SID and number from the path, hash the ``api-key`` header, run the service's own details statement (the
 credential, its ownership and the number in one ``SELECT``, SQLite, inline), judge the key live, map the
 row with the service's mapper, project the document with its health (the service's ``project``) and
 render it with orjson. S2 (Graph ``GET /{id}?fields=…``): the same with the bearer token, the node
-statement and the service's ``fields`` parser and renderer. It leaves out everything
+statement and the service's ``fields`` parser and renderer. S3 (Graph ``GET /{waba_id}/phone_numbers``):
+the token and WABA in the node statement, then the service's own listing (``services.listing``: its page
+walk and probe, over the same inline connection), renderer and paging links. It leaves out everything
 else the service does per request: the request id, log line and metrics, the ingress checks, the route
 table, the rate limit, the request deadline, the fault gate, the Idempotency-Key stage and Starlette's
 objects. A request this app cannot answer as S1 expects (any other path, a foreign key) is a 404.
@@ -26,18 +28,24 @@ from typing import Any
 from urllib.parse import unquote
 
 import orjson
+from starlette.requests import Request
 
 from bench.baseline import Receive, Scope, Send, _lifespan
 from wanumbers.server.domain.credentials import check_live
 from wanumbers.server.domain.errors import DomainError
-from wanumbers.server.domain.node import KALEYRA_DETAILS, NODE_DEFAULT, project
+from wanumbers.server.domain.node import KALEYRA_DETAILS, LIST_DEFAULT, NODE_DEFAULT, project
+from wanumbers.server.services.listing import list_numbers
 from wanumbers.server.storage.repositories.access import _NODE_BY_ID, _NUMBER_BY_E164, Access
+from wanumbers.server.storage.repositories.numbers import NumberRepository
+from wanumbers.server.storage.sql import SQL, Params
 from wanumbers.server.surfaces.credentials import bearer_token
 from wanumbers.server.surfaces.graph import fields
+from wanumbers.server.surfaces.graph import params as graph_params
+from wanumbers.server.surfaces.graph.node_views import _page_request, _paging
 
 READY_PATH = "/"
 _DETAILS = _NUMBER_BY_E164.sqlite
-_NODE = _NODE_BY_ID[True].sqlite  # S2's fields are all status fields
+_NODE = _NODE_BY_ID[True].sqlite  # a number or WABA node; S2's fields are all status fields
 _JSON = (b"content-type", b"application/json")
 _MISSING = b'{"error":"not found"}'
 _connection: sqlite3.Connection | None = None
@@ -92,13 +100,53 @@ def _node(parts: list[str], query: bytes, headers: dict[bytes, bytes]) -> bytes 
     return orjson.dumps(fields.render_node(found.number, found.waba, found.account, specs))
 
 
-def _document(scope: Scope) -> bytes | None:
+async def _page(parts: list[str], scope: Scope, headers: dict[bytes, bytes]) -> bytes | None:
+    """``/{version}/{waba_id}/phone_numbers?…``"""
+    token = bearer_token(headers.get(b"authorization", b"").decode("latin-1")).encode()
+    found = _found(_NODE, "access_token", token, int(parts[2]), node=True)
+    if found is None or found.waba is None or found.node_kind != "waba":
+        return None
+    params = graph_params.parse(scope["query_string"], b"", "")
+    specs = fields.parse(graph_params.text(params, "fields"), LIST_DEFAULT)
+    page = await list_numbers(
+        _Inline(), found.account, found.waba, _page_request(params),  # type: ignore[arg-type]
+        status_only=fields.reads_status_only(specs),
+    )  # fmt: skip
+    body: dict[str, Any] = {"data": fields.render_nodes(page.numbers, page.waba, page.account, specs)}
+    if page.numbers:
+        body["paging"] = _paging(Request(scope), page)
+    return orjson.dumps(body)
+
+
+class _Inline:
+    """What ``list_numbers`` asks of a runtime: a unit of work whose numbers read the inline connection."""
+
+    def uow(self) -> _Inline:
+        return self
+
+    async def __aenter__(self) -> _Inline:
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        return None
+
+    @property
+    def numbers(self) -> NumberRepository:
+        return NumberRepository(self)  # type: ignore[arg-type]
+
+    async def fetch(self, sql: SQL, params: Params | None = None) -> list[Any]:
+        return _store().execute(sql.sqlite, params or {}).fetchall()
+
+
+async def _document(scope: Scope) -> bytes | None:
     parts = scope["path"].split("/")
     headers = dict(scope["headers"])
     if len(parts) == 6 and parts[5] == "phone_number_details":
         return _details(parts, headers)
     if len(parts) == 3 and parts[2].isdigit():
         return _node(parts, scope["query_string"], headers)
+    if len(parts) == 4 and parts[2].isdigit() and parts[3] == "phone_numbers":
+        return await _page(parts, scope, headers)
     return None
 
 
@@ -108,7 +156,7 @@ async def app(scope: Scope, receive: Receive, send: Send) -> None:
         return
     if scope["type"] != "http":
         return
-    body = _document(scope) if scope["path"] != READY_PATH else b"{}"
+    body = await _document(scope) if scope["path"] != READY_PATH else b"{}"
     status = 200 if body is not None else 404
     headers = [_JSON, (b"content-length", str(len(body or _MISSING)).encode())]
     await send({"type": "http.response.start", "status": status, "headers": headers})

@@ -174,6 +174,13 @@ def s3(ctx: Context) -> list[LoadTarget]:
             headers,
         ),
         LoadTarget(
+            "s3-floor",
+            f"S3's floor: page 1, no pipeline, {store.size:,} numbers",
+            ctx.floor_server(store),
+            [service.graph_list_path(waba, limit)],
+            headers,
+        ),
+        LoadTarget(
             "s3-deep",
             f"S3 Graph list page {page:,}, {store.size:,} numbers",
             server,
