@@ -12,9 +12,9 @@ Either kind raises ``Skip`` with a readable reason when it cannot run here.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from bench.context import Context
+from bench.context import Context, Store
 from bench.model import ScenarioResult
 from bench.procs import ManagedProcess
 
@@ -32,6 +32,14 @@ class LoadTarget:
     target: str | None = None
     judge: Judge | None = None
     metrics: dict[str, float | str] = field(default_factory=dict)
+
+
+def on_floor(ctx: Context, store: Store, measured: LoadTarget, key: str, title: str) -> LoadTarget:
+    """``measured``'s requests (the same paths and headers) answered by the reads' floor
+    (``bench/read_floor.py``) over ``store``: what they cost with none of the service's stages."""
+    return replace(
+        measured, key=key, title=title, server=ctx.floor_server(store), target=None, judge=None, metrics={}
+    )
 
 
 LoadPlanner = Callable[[Context], list[LoadTarget]]

@@ -25,7 +25,7 @@ from typing import Any
 from bench import seed, service
 from bench.context import Context, Store
 from bench.model import ScenarioResult, Skip
-from bench.scenarios import LoadTarget
+from bench.scenarios import LoadTarget, on_floor
 
 WALK_BUDGET_S = 300.0
 TARGET = "page N costs ≤1.2× page 1"
@@ -165,21 +165,16 @@ def s3(ctx: Context) -> list[LoadTarget]:
     headers = service.graph_headers(store.tenant)
     cursor, how = cursor_for_page(Graph(server.port, headers), store, page, limit)
     waba = store.tenant.waba_id
+    page1 = LoadTarget(
+        "s3-page1",
+        f"S3 Graph list page 1, {store.size:,} numbers",
+        server,
+        [service.graph_list_path(waba, limit)],
+        headers,
+    )
     return [
-        LoadTarget(
-            "s3-page1",
-            f"S3 Graph list page 1, {store.size:,} numbers",
-            server,
-            [service.graph_list_path(waba, limit)],
-            headers,
-        ),
-        LoadTarget(
-            "s3-floor",
-            f"S3's floor: page 1, no pipeline, {store.size:,} numbers",
-            ctx.floor_server(store),
-            [service.graph_list_path(waba, limit)],
-            headers,
-        ),
+        page1,
+        on_floor(ctx, store, page1, "s3-floor", f"S3's floor: page 1, no pipeline, {store.size:,} numbers"),
         LoadTarget(
             "s3-deep",
             f"S3 Graph list page {page:,}, {store.size:,} numbers",

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from bench import seed, service
 from bench.context import Context
 from bench.model import ScenarioResult, Skip
-from bench.scenarios import LoadTarget
+from bench.scenarios import LoadTarget, on_floor
 
 _SAMPLE = 20_000  # distinct random paths per target: plenty to defeat any hot-row effect
 
@@ -39,24 +39,11 @@ def s1(ctx: Context, kind: str) -> LoadTarget:
     )
 
 
-def s1_floor(ctx: Context) -> LoadTarget:
-    """S1's paths on ``bench/read_floor.py``: the same read with none of the service's stages."""
-    store = ctx.store("sqlite", ctx.config.store_size)
-    return LoadTarget(
-        key="s1-floor",
-        title=f"S1's floor: the same read, no pipeline, SQLite, {store.size:,} numbers",
-        server=ctx.floor_server(store),
-        paths=[store.details_path(i) for i in _indexes(store.size)],
-        headers=service.bsp_headers(store.tenant),
-    )
-
-
-def _graph_node_paths(size: int) -> list[str]:
-    return [service.graph_node_path(seed.number_id(i)) for i in _indexes(size)]
-
-
 def s1_sqlite(ctx: Context) -> list[LoadTarget]:
-    return [s1(ctx, "sqlite"), s1_floor(ctx)]
+    measured = s1(ctx, "sqlite")
+    store = ctx.store("sqlite", ctx.config.store_size)
+    title = f"S1's floor: the same read, no pipeline, SQLite, {store.size:,} numbers"
+    return [measured, on_floor(ctx, store, measured, "s1-floor", title)]
 
 
 def s1_postgres(ctx: Context) -> list[LoadTarget]:
@@ -67,22 +54,15 @@ def s2(ctx: Context) -> list[LoadTarget]:
     store = ctx.store("sqlite", ctx.config.store_size)
     if store.tenant.access_token is None:
         raise Skip("`wanumbers tokens create` is not available yet (no Graph access token)")
-    return [
-        LoadTarget(
-            key="s2-sqlite",
-            title=f"S2 Graph GET /{{id}}?fields=…, SQLite, {store.size:,} numbers",
-            server=ctx.server(store),
-            paths=_graph_node_paths(store.size),
-            headers=service.graph_headers(store.tenant),
-        ),
-        LoadTarget(
-            key="s2-floor",
-            title=f"S2's floor: the same read, no pipeline, SQLite, {store.size:,} numbers",
-            server=ctx.floor_server(store),
-            paths=_graph_node_paths(store.size),
-            headers=service.graph_headers(store.tenant),
-        ),
-    ]
+    measured = LoadTarget(
+        key="s2-sqlite",
+        title=f"S2 Graph GET /{{id}}?fields=…, SQLite, {store.size:,} numbers",
+        server=ctx.server(store),
+        paths=[service.graph_node_path(seed.number_id(i)) for i in _indexes(store.size)],
+        headers=service.graph_headers(store.tenant),
+    )
+    title = f"S2's floor: the same read, no pipeline, SQLite, {store.size:,} numbers"
+    return [measured, on_floor(ctx, store, measured, "s2-floor", title)]
 
 
 def _judge_s8(result: ScenarioResult, _all: Mapping[str, ScenarioResult]) -> None:
