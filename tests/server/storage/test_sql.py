@@ -19,6 +19,10 @@ MOMENT = datetime(2026, 12, 1, 10, 0, 0, 123456, tzinfo=UTC)
         ("2026-12-01T10:00:00Z", MOMENT.replace(microsecond=0)),
         ("2026-12-01T15:30:00+05:30", MOMENT.replace(microsecond=0)),
         ("2026-12-01T07:00:00-03:00", MOMENT.replace(microsecond=0)),
+        ("2026-12-01T10:00:00+0000", MOMENT.replace(microsecond=0)),  # how Graph renders a time
+        ("2026-12-01 15:30:00.123456+0530", MOMENT),
+        ("2026-12-01 15:30:00.1+0530", MOMENT.replace(microsecond=100000)),  # sqlite_timestamp's length
+        ("2026-12-01T10:00:00.123456", MOMENT),
         ("2026-12-01", datetime(2026, 12, 1, tzinfo=UTC)),
         (datetime(2026, 12, 1, 10, 0, 0, 123456), MOMENT),  # a naive datetime is UTC
         (MOMENT.astimezone(timezone(timedelta(hours=1))), MOMENT),  # PostgreSQL's are aware

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 
 import orjson
@@ -61,7 +61,7 @@ class Cursor:
         try:
             padded = token + "=" * (-len(token) % 4)
             name, key, row_id = orjson.loads(base64.urlsafe_b64decode(padded))
-            cursor = cls(Sort(name), datetime.fromisoformat(key) if key else None, int(row_id))
+            cursor = cls(Sort(name), _utc(datetime.fromisoformat(key)) if key else None, int(row_id))
             if not 0 <= cursor.id <= MAX_ID:  # past the store's range: it could only fail in the query
                 raise ValueError(row_id)
         except (ValueError, TypeError, binascii.Error, orjson.JSONDecodeError):
@@ -69,6 +69,12 @@ class Cursor:
         if cursor.sort is not sort:
             raise DomainError(Reason.INVALID_PARAMETER, "the cursor belongs to another sort order")
         return cursor
+
+
+def _utc(moment: datetime) -> datetime:
+    """A cursor's key without an offset is UTC, as the store reads one (and cursors made before
+    timestamps were read aware carried none): compared as such with the rows the page walks."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def cursor_of(number: PhoneNumber, sort: Sort) -> Cursor:

@@ -59,20 +59,17 @@ async def list_numbers(
         # Whether rows lie on the other side of the page: none before a page without a cursor (it starts
         # the walk); behind a cursor, its own row when it still exists, read in the page's own statement
         # (the walk starts at it); else a probe of one row back from the page's nearest edge.
-        behind: bool | None = False
         if start is None:
-            found = await walk(None, backwards, page.limit + 1)
+            found, behind, probe = await walk(None, backwards, page.limit + 1), False, False
         else:
             found = await walk(start, backwards, page.limit + 2, inclusive=True)
-            if found and cursor_of(found[0], page.sort) == start:  # its row, its key unchanged
-                found, behind = found[1:], True
-            else:
-                found, behind = found[: page.limit + 1], None
+            behind = bool(found) and cursor_of(found[0], page.sort) == start  # its row, key unchanged
+            found, probe = (found[1:], False) if behind else (found[: page.limit + 1], True)
         further = len(found) > page.limit  # more rows in the walk's own direction
         found = found[: page.limit]
         if backwards:
             found.reverse()
-        if behind is None:  # the cursor's row is gone: an empty page lies just past where it was
+        if probe:  # the cursor's row is gone (or moved): an empty page lies just past where it was
             if found:
                 edge = cursor_of(found[-1] if backwards else found[0], page.sort)
                 behind = bool(await walk(edge, not backwards, 1))

@@ -85,6 +85,7 @@ class Session(Protocol):
 # --- values ------------------------------------------------------------------------------------------
 
 _SQLITE_TIMESTAMP = "%Y-%m-%d %H:%M:%S.%f"
+_SQLITE_TIMESTAMP_LENGTH = len("2026-12-01 10:00:00.000000")
 
 
 def sqlite_timestamp(moment: datetime) -> str:
@@ -97,8 +98,8 @@ def sqlite_timestamp(moment: datetime) -> str:
 def timestamp(value: datetime | str) -> datetime:
     """A stored timestamp as an aware UTC datetime (SQLite hands back text, PostgreSQL datetimes)."""
     if isinstance(value, str):
-        if len(value) > 10 and value[-6] not in "+-" and value[-1] != "Z":
-            # UTC wall time without an offset, as ``sqlite_timestamp`` writes it: parsed with the offset
+        if len(value) == _SQLITE_TIMESTAMP_LENGTH and value[10] == " " and value[20:].isdigit():
+            # ``sqlite_timestamp``'s own shape, UTC wall time without an offset: parsed with the offset
             # appended, 0.1 µs against 0.9 for ``replace(tzinfo=UTC)`` after (two per row a page maps)
             return datetime.fromisoformat(value + "+00:00")
         value = datetime.fromisoformat(value)

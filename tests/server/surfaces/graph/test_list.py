@@ -359,3 +359,28 @@ def test_a_page_after_a_cursor_whose_row_moved_just_past_it_lists_that_row(
     second = edge(graph, limit=4, after=first["paging"]["cursors"]["after"])
     assert second["data"][0]["id"] == str(moved.id)
     assert "previous" in second["paging"]
+
+
+def _without_offset(cursor: str) -> str:
+    """The same cursor with its key written without a UTC offset (as cursors of older builds were)."""
+    sort, key, row_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    naive = key.removesuffix("+00:00")
+    assert naive != key
+    return base64.urlsafe_b64encode(json.dumps([sort, naive, row_id]).encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize("direction", ["after", "before"])
+def test_a_cursor_whose_key_has_no_offset_pages_as_the_same_cursor_with_one(
+    graph: Graph, runtime: Runtime, direction: str
+) -> None:
+    seed(runtime, graph.tenant.waba_id, 6)
+    middle = edge(
+        graph,
+        sort="creation_time.asc",
+        limit=2,
+        after=edge(graph, sort="creation_time.asc", limit=2)["paging"]["cursors"]["after"],
+    )
+    cursor = middle["paging"]["cursors"][direction]
+    aware = edge(graph, sort="creation_time.asc", limit=2, **{direction: cursor})
+    naive = edge(graph, sort="creation_time.asc", limit=2, **{direction: _without_offset(cursor)})
+    assert naive == aware  # the same rows, cursors and links

@@ -43,7 +43,7 @@ def _statement(
     descending: bool,
     filters: tuple[FilterShape, ...],
     status_only: bool,
-    inclusive: bool = False,
+    inclusive: bool,
 ) -> SQL:
     key = "n.last_onboarded_at" if by_onboarding else "n.created_at"
     where = ["n.waba_id = :waba_id"]
@@ -74,7 +74,8 @@ def _statement(
 
 
 class _Scan:
-    """One walk through the sort order, forwards or backwards, from just past ``start``."""
+    """One walk through the sort order, forwards or backwards, from just past ``start`` (from its own
+    row on, when ``inclusive``)."""
 
     def __init__(
         self,

@@ -113,10 +113,10 @@ def render_nodes(
 ) -> list[dict[str, Any]]:
     """Each number of one WABA with the fields ``specs`` ask for (a list page: the specs read once)."""
     names = [spec.name for spec in specs]
-    pages = [project(number, waba, account, names) for number in numbers]
+    projected = [project(number, waba, account, names) for number in numbers]
     if not any(spec.subfields for spec in specs):  # the common case: the projection is the answer
-        return pages
-    return [{spec.name: _narrow(values[spec.name], spec.subfields) for spec in specs} for values in pages]
+        return projected
+    return [{spec.name: _narrow(values[spec.name], spec.subfields) for spec in specs} for values in projected]
 
 
 def render_waba(waba: Waba, account: Account, specs: Sequence[FieldSpec]) -> dict[str, Any]:
