@@ -36,6 +36,7 @@ from wanumbers.server.storage.pg_pool import ConnectionPool, PoolClosed
 from wanumbers.server.storage.sql import SQL, Params, Row, StatementHook, statement_log
 
 T = TypeVar("T")
+S = TypeVar("S", bound="PostgresSession")
 _UNAVAILABLE = (OSError, asyncpg.PostgresConnectionError, asyncpg.InterfaceError, ConnectionError)
 _TIMED_OUT = (asyncpg.LockNotAvailableError, asyncpg.QueryCanceledError)
 IDLE_LIFETIME = 60.0  # seconds a pooled connection may sit unused before it is closed
@@ -149,33 +150,31 @@ class PostgresStore:
             raise StoreUnavailable(f"PostgreSQL: {error}") from error
         return connection
 
-    @asynccontextmanager
-    async def _connection(self, session_class: type[PostgresSession]) -> AsyncIterator[PostgresSession]:
+    async def _checkout(self, session_class: type[S]) -> tuple[ConnectionPool, S]:
         pool = self._pool()
         try:
             connection = await pool.acquire()
         except PoolClosed as error:
             raise StoreUnavailable("the PostgreSQL pool of this event loop is closed") from error
-        session = session_class(connection, self)
-        try:
-            yield session
-        except BaseException:
-            session.broken = True  # cancelled or failed mid-statement: its state is unknown
-            raise
-        finally:
-            if session.broken:
-                connection.terminate()
-            pool.release(connection)
+        return pool, session_class(connection, self)
 
-    @asynccontextmanager
-    async def read(self) -> AsyncIterator[PostgresSession]:
-        async with self._connection(PostgresSession) as session:
-            yield session
+    @staticmethod
+    def _checkin(pool: ConnectionPool, session: PostgresSession, *, failed: bool) -> None:
+        if failed:
+            session.broken = True  # cancelled or failed mid-statement: its state is unknown
+        if session.broken:
+            session.connection.terminate()
+        pool.release(session.connection)
+
+    def read(self) -> _Reading:
+        """Statements in autocommit on a pooled connection."""
+        return _Reading(self)
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[PostgresTransaction]:
-        async with self._connection(PostgresTransaction) as session:
-            assert isinstance(session, PostgresTransaction)
+        pool, session = await self._checkout(PostgresTransaction)
+        failed = True
+        try:
             await session.execute(_BEGIN)
             done = False
             try:
@@ -188,6 +187,9 @@ class PostgresStore:
                     except StoreError:
                         if done:
                             raise
+            failed = False
+        finally:
+            self._checkin(pool, session, failed=failed)
 
     def pool_stats(self) -> dict[str, int]:
         """Connections of this process's pools (one per event loop), for /metrics."""
@@ -211,3 +213,20 @@ class PostgresStore:
             if not loop.is_closed():
                 loop.call_soon_threadsafe(pool.terminate)
         self._pools.clear()
+
+
+class _Reading:
+    """``async with store.read()``: a class, not a generator-based context manager, because the
+    hottest reads open one per request and a generator costs more than the pool's checkout."""
+
+    __slots__ = ("_pool", "_session", "_store")
+
+    def __init__(self, store: PostgresStore) -> None:
+        self._store = store
+
+    async def __aenter__(self) -> PostgresSession:
+        self._pool, self._session = await self._store._checkout(PostgresSession)
+        return self._session
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        self._store._checkin(self._pool, self._session, failed=exc_type is not None)
