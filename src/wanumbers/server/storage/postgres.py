@@ -8,7 +8,8 @@ checkout and return cost more than a statement.
 Bounds (``StoreBounds``): connect and pool checkout time out on our side; statements have a client-side
 timeout *and* the server's ``statement_timeout`` / ``lock_timeout``, so a lock held by another session
 answers within the lock bound, and a server that stops answering (a hung network) within the statement
-bound. A connection that timed out is terminated, never reused.
+bound. A connection that timed out, or whose statement was cut off in flight, is terminated, never
+reused; an error raised between statements (a refusal) rolls the transaction back and keeps it.
 
 Connections belong to one event loop. The service runs one loop per worker, but the CLI, the test suite
 and the in-process sandbox may reach one store from several loops, so there is a pool per loop.
@@ -50,6 +51,7 @@ class PostgresSession:
         self._bounds = store.bounds
         self._store = store
         self.broken = False
+        self.in_flight = False  # a statement was sent and its answer not yet read
 
     async def fetch(self, sql: SQL, params: Params | None = None) -> Sequence[Row]:
         rows: Sequence[Row] = await self._call(self.connection.fetch, sql, params)
@@ -84,16 +86,24 @@ class PostgresSession:
         return await self._guard(method(sql.postgres, *args, timeout=self._bounds.statement))
 
     async def _guard(self, pending: Awaitable[T]) -> T:
+        # Cancelled while awaiting (the request's deadline, a client gone), in_flight stays set.
+        self.in_flight = True
         try:
-            return await pending
+            result = await pending
         except TimeoutError as error:
             self.broken = True
             raise StoreTimeout("a PostgreSQL statement ran past its bound") from error
         except _TIMED_OUT as error:
+            self.in_flight = False
             raise StoreTimeout(f"PostgreSQL: {error}") from error
         except _UNAVAILABLE as error:
             self.broken = True
             raise StoreUnavailable(f"PostgreSQL: {error}") from error
+        except Exception:
+            self.in_flight = False  # the server's answer (a constraint, a type): the connection is fine
+            raise
+        self.in_flight = False
+        return result
 
 
 class PostgresTransaction(PostgresSession):
@@ -159,10 +169,11 @@ class PostgresStore:
         return pool, session_class(connection, self)
 
     @staticmethod
-    def _checkin(pool: ConnectionPool, session: PostgresSession, *, failed: bool) -> None:
-        if failed:
-            session.broken = True  # cancelled or failed mid-statement: its state is unknown
-        if session.broken:
+    def _checkin(pool: ConnectionPool, session: PostgresSession) -> None:
+        """Back to the pool, unless a statement was cut off mid-flight or the connection failed: its
+        state is then unknown. An error raised between statements (a refusal) costs no connection;
+        one left inside a transaction the pool itself does not take back."""
+        if session.broken or session.in_flight:
             session.connection.terminate()
         pool.release(session.connection)
 
@@ -173,7 +184,6 @@ class PostgresStore:
     @asynccontextmanager
     async def write(self) -> AsyncIterator[PostgresTransaction]:
         pool, session = await self._checkout(PostgresTransaction)
-        failed = True
         try:
             await session.execute(_BEGIN)
             done = False
@@ -181,15 +191,14 @@ class PostgresStore:
                 yield session
                 done = True
             finally:
-                if session.connection.is_in_transaction() and not session.broken:
+                if session.connection.is_in_transaction() and not (session.broken or session.in_flight):
                     try:
                         await session.execute(_ROLLBACK)
                     except StoreError:
                         if done:
                             raise
-            failed = False
         finally:
-            self._checkin(pool, session, failed=failed)
+            self._checkin(pool, session)
 
     def pool_stats(self) -> dict[str, int]:
         """Connections of this process's pools (one per event loop), for /metrics."""
@@ -228,5 +237,5 @@ class _Reading:
         self._pool, self._session = await self._store._checkout(PostgresSession)
         return self._session
 
-    async def __aexit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
-        self._store._checkin(self._pool, self._session, failed=exc_type is not None)
+    async def __aexit__(self, *exc: object) -> None:
+        self._store._checkin(self._pool, self._session)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncpg
 import pytest
 from starlette.testclient import TestClient
 
@@ -73,6 +74,33 @@ def test_duplicate_number_gives_already_exists(app_client: TestClient, tenant: T
     response = post(app_client, tenant, add_payload())
     assert response.status_code == 400
     assert response.json() == seed_body("add", "phone number already exists")
+
+
+def test_refused_adds_cost_no_store_connection(
+    app_client: TestClient, tenant: Tenant, database_url: str
+) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL's connections")
+    post(app_client, tenant, add_payload())
+    before = sync(_backends(database_url))
+
+    for _ in range(3):
+        assert post(app_client, tenant, add_payload()).json()["message"] == "phone number already exists"
+
+    # A refusal raised inside the add's transaction used to end its connection: one more per refusal.
+    assert sync(_backends(database_url)) == before
+
+
+async def _backends(url: str) -> set[int]:
+    """The server processes of the service's PostgreSQL connections (of every pool, idle or busy)."""
+    probe = await asyncpg.connect(url, timeout=5)
+    try:
+        rows = await probe.fetch(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    finally:
+        await probe.close()
+    return {row["pid"] for row in rows}
 
 
 def test_number_held_by_another_account_also_already_exists(
