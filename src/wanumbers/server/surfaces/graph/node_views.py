@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -97,13 +98,24 @@ def _filters(items: list[Any] | None) -> list[rules.Filter]:
 
 
 def _paging(request: Request, page: NumberPage) -> dict[str, Any]:
+    """Cursors, and the links Graph gives: this request's URL with its own cursor swapped for the page's.
+    The links are what Starlette's ``remove_query_params`` then ``include_query_params`` make, built
+    with one parse of the query instead of three (those took ~60 µs, a sixth of a page)."""
     paging: dict[str, Any] = {"cursors": {"before": page.first, "after": page.last}}
-    url = request.url.remove_query_params(["after", "before"])
+    links: dict[str, tuple[str, str]] = {}
     if page.has_next and page.last:
-        paging["next"] = str(url.include_query_params(after=page.last))
+        links["next"] = ("after", page.last)
     if page.has_previous and page.first:
-        paging["previous"] = str(url.include_query_params(before=page.first))
+        links["previous"] = ("before", page.first)
+    if links:
+        url = request.url
+        kept = [pair for pair in parse_qsl(url.query, keep_blank_values=True) if pair[0] not in _CURSORS]
+        for link, cursor in links.items():
+            paging[link] = str(url.replace(query=urlencode([*kept, cursor])))
     return paging
+
+
+_CURSORS = ("after", "before")
 
 
 async def list_phone_numbers(request: Request, g: GraphCall) -> Response:
