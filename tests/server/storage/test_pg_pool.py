@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 import asyncpg
 import pytest
 
+from tests.server.storage.postgres_support import backend_alive
 from wanumbers.server.storage.bounds import StoreTimeout
 from wanumbers.server.storage.pg_pool import ConnectionPool, PoolClosed
 
@@ -44,14 +45,6 @@ def _run(url: str, body: Callable[[Callable[..., ConnectionPool]], Awaitable[Non
 async def _backend(connection: asyncpg.Connection) -> int:
     pid: int = await connection.fetchval("SELECT pg_backend_pid()")
     return pid
-
-
-async def _alive(url: str, pid: int) -> bool:
-    probe = await asyncpg.connect(url, timeout=5)
-    try:
-        return bool(await probe.fetchval("SELECT count(*) FROM pg_stat_activity WHERE pid = $1", pid))
-    finally:
-        await probe.close()
 
 
 def test_a_returned_connection_is_reused_and_no_more_than_max_size_open(postgres_url: str) -> None:
@@ -160,7 +153,7 @@ def test_idle_connections_close_after_their_lifetime(postgres_url: str) -> None:
         pool.release(connection)
         await asyncio.sleep(0.6)
         assert (pool.size, pool.idle) == (0, 0)
-        assert not await _alive(postgres_url, pid)
+        assert not await backend_alive(postgres_url, pid)
         assert await _backend(await pool.acquire()) != pid  # and the pool opens another when asked
 
     _run(postgres_url, body)
@@ -179,8 +172,8 @@ def test_close_ends_idle_connections_and_busy_ones_on_return(postgres_url: str) 
         pool.release(busy)
         assert busy.is_closed()
         await asyncio.sleep(0.1)
-        assert not await _alive(postgres_url, idle_pid)
-        assert not await _alive(postgres_url, busy_pid)
+        assert not await backend_alive(postgres_url, idle_pid)
+        assert not await backend_alive(postgres_url, busy_pid)
 
     _run(postgres_url, body)
 

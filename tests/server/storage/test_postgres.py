@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 import asyncpg
 import pytest
 
+from tests.server.storage.postgres_support import backend_alive
 from wanumbers.server.storage.postgres import PostgresStore
 from wanumbers.server.storage.sql import SQL
 
@@ -36,14 +37,6 @@ async def _pid(store: PostgresStore) -> int:
     async with store.read() as session:
         pid: int = await session.fetchval(_PID)
     return pid
-
-
-async def _alive(url: str, pid: int) -> bool:
-    probe = await asyncpg.connect(url, timeout=5)
-    try:
-        return bool(await probe.fetchval("SELECT count(*) FROM pg_stat_activity WHERE pid = $1", pid))
-    finally:
-        await probe.close()
 
 
 def test_a_refused_write_is_rolled_back_and_keeps_its_connection(
@@ -96,9 +89,9 @@ def test_a_statement_cut_off_in_flight_ends_its_connection(postgres_url: str, ki
         after = await _pid(store)
         assert after != before
         for _ in range(50):  # terminate() closes the socket; the server notices within moments
-            if not await _alive(postgres_url, before):
+            if not await backend_alive(postgres_url, before):
                 break
             await asyncio.sleep(0.1)
-        assert not await _alive(postgres_url, before)
+        assert not await backend_alive(postgres_url, before)
 
     _run(postgres_url, body)
