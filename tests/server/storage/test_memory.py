@@ -10,7 +10,7 @@ import time
 import pytest
 
 from wanumbers import testing
-from wanumbers.client import APIError
+from wanumbers.client import NotFoundError
 from wanumbers.server.storage import memory
 from wanumbers.server.storage.bounds import StoreBounds
 from wanumbers.server.storage.sql import SQL
@@ -39,7 +39,7 @@ def _used_sandbox(national: str) -> None:
 def test_a_sandbox_after_a_used_one_sees_none_of_its_data() -> None:
     _used_sandbox("9800000001")
     with testing.sandbox() as sb:
-        with pytest.raises(APIError):
+        with pytest.raises(NotFoundError, match="Phone number is not present"):
             sb.kaleyra.get_number_details("919800000001")
         assert sb.outbox("+919800000001") == []
 
