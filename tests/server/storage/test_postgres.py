@@ -1,6 +1,6 @@
 """Which PostgreSQL connections go back to the pool: a unit of work that ends in an error raised between
-statements (a refusal: "already exists", a wrong code) keeps its connection; one whose statement was
-cut off mid-flight (a deadline, a cancelled request) loses it, since its state is unknown."""
+statements (a refusal: "already exists", a lock wait past its bound) keeps its connection; one whose
+statement was cut off mid-flight (a deadline, a cancelled request) loses it: its state is unknown."""
 
 from __future__ import annotations
 

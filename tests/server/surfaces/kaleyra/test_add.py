@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import asyncpg
 import pytest
 from starlette.testclient import TestClient
 
 from tests._sync import sync
 from tests.conftest import Tenant
+from tests.server.storage.postgres_support import backends
 from tests.server.surfaces.kaleyra.conftest import E164, add_payload, reading, seed_body
 from wanumbers.server.services import sim
 from wanumbers.server.services.runtime import Runtime
@@ -82,25 +82,13 @@ def test_refused_adds_cost_no_store_connection(
     if not database_url.startswith("postgresql"):
         pytest.skip("PostgreSQL's connections")
     post(app_client, tenant, add_payload())
-    before = sync(_backends(database_url))
+    before = sync(backends(database_url))
 
     for _ in range(3):
         assert post(app_client, tenant, add_payload()).json()["message"] == "phone number already exists"
 
     # A refusal raised inside the add's transaction used to end its connection: one more per refusal.
-    assert sync(_backends(database_url)) == before
-
-
-async def _backends(url: str) -> set[int]:
-    """The server processes of the service's PostgreSQL connections (of every pool, idle or busy)."""
-    probe = await asyncpg.connect(url, timeout=5)
-    try:
-        rows = await probe.fetch(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
-    finally:
-        await probe.close()
-    return {row["pid"] for row in rows}
+    assert sync(backends(database_url)) == before
 
 
 def test_number_held_by_another_account_also_already_exists(
