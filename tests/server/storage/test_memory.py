@@ -71,15 +71,25 @@ def test_a_connection_handed_out_again_keeps_its_prepared_statements() -> None:
         memory.release(again)
 
 
-def test_a_connection_whose_schema_changed_is_not_handed_out_again() -> None:
+@pytest.mark.parametrize(
+    "change",
+    [
+        "CREATE TABLE stray (x INTEGER)",
+        "CREATE TEMP TABLE stray (x INTEGER)",  # the temporary schema outlives no store
+        "ATTACH DATABASE ':memory:' AS stray",
+    ],
+)
+def test_a_connection_whose_schema_changed_is_not_handed_out_again(change: str) -> None:
     changed = memory.fresh_database()
-    changed.execute("CREATE TABLE stray (x INTEGER)")
+    changed.execute(change)
     memory.release(changed)
 
     fresh = memory.fresh_database()
     try:
         assert fresh is not changed
         assert "stray" not in _contents(fresh)
+        assert fresh.execute("SELECT count(*) FROM sqlite_temp_master").fetchone()[0] == 0
+        assert [row[1] for row in fresh.execute("PRAGMA database_list") if row[1] != "temp"] == ["main"]
     finally:
         memory.release(fresh)
 

@@ -90,8 +90,15 @@ def _migrated_template() -> _Template:
 
 
 def _schema(connection: sqlite3.Connection) -> tuple[str, ...]:
-    found = connection.execute("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name")
-    return tuple(row[0] for row in found)
+    """What a reused connection must share with the template: the databases it has open (a store never
+    attaches one) and every object of its own schema and of its temporary one."""
+    # "temp" is listed once anything looked at it (as this does): its objects are counted below instead.
+    databases = tuple(row[1] for row in connection.execute("PRAGMA database_list") if row[1] != "temp")
+    found = connection.execute(
+        "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL"
+        " UNION ALL SELECT sql FROM sqlite_temp_master WHERE sql IS NOT NULL ORDER BY 1"
+    )
+    return databases + tuple(row[0] for row in found)
 
 
 def _children_first(connection: sqlite3.Connection) -> list[str]:
